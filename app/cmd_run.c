@@ -1,0 +1,307 @@
+/*
+ * cmd_run: the headless commands — `run` (a transcript in text or JSON
+ * Lines), `test` (scenes against their expect blocks) and `list`.
+ */
+#include "cmd_run.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/alloc.h"
+#include "out.h"
+#include "scenes.h"
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	unsigned long long x = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+	__attribute__((format(printf, 2, 0)));
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "mapviz %s: ", cmd);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	fprintf(stderr, fmt, arg);
+#pragma GCC diagnostic pop
+	fprintf(stderr, "\n(see mapviz %s --help)\n", cmd);
+	return 1;
+}
+
+/* Load a scene by path or bundled name; print the error and return -1. */
+int load_scene_arg(const char *arg, struct scene *sc)
+{
+	char path[4096], err[1024];
+	scenes_resolve(arg, path, sizeof path);
+	if (scene_load(path, sc, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static const char run_help[] =
+	"usage: mapviz run SCENE [options]\n"
+	"Run a scene without the TUI and print what happens.\n"
+	"  --format text|jsonl     output format (default text)\n"
+	"  --every op|step|event   print each completed op (default), every\n"
+	"                          micro-step with its events, or events only\n"
+	"  --state none|header|full  map state printed with each op (default:\n"
+	"                          header for text, none for jsonl)\n"
+	"  --until EVENT           stop after the first event of that kind\n"
+	"  --steps N               stop after N micro-steps\n"
+	"  --seed N                override the schedule's seed\n"
+	"  --exec inline           run the workers' steps on this thread\n"
+	"Exit status: 0 the scene ended normally, 2 it ended in a Go fatal error,\n"
+	"panic or deadlock, 1 bad usage or a bad scene.\n";
+
+int cmd_run(int argc, char **argv)
+{
+	const char *scene_arg = NULL;
+	enum out_format format = OUT_TEXT;
+	enum out_every every = OUT_EVERY_OP;
+	int state = -1;
+	const char *until = NULL;
+	uint64_t max_steps = UINT64_MAX, seed = 0;
+	bool has_seed = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(run_help, stdout);
+			return 0;
+		} else if (strcmp(a, "--format") == 0) {
+			if (!v || (strcmp(v, "text") && strcmp(v, "jsonl")))
+				return usage_error("run", "--format takes text or jsonl, found '%s'", v ? v : "");
+			format = strcmp(v, "text") == 0 ? OUT_TEXT : OUT_JSONL;
+			i++;
+		} else if (strcmp(a, "--every") == 0) {
+			if (!v || (strcmp(v, "op") && strcmp(v, "step") && strcmp(v, "event")))
+				return usage_error("run", "--every takes op, step or event, found '%s'", v ? v : "");
+			every = strcmp(v, "op") == 0 ? OUT_EVERY_OP : strcmp(v, "step") == 0 ? OUT_EVERY_STEP : OUT_EVERY_EVENT;
+			i++;
+		} else if (strcmp(a, "--state") == 0) {
+			if (!v || (strcmp(v, "none") && strcmp(v, "header") && strcmp(v, "full")))
+				return usage_error("run", "--state takes none, header or full, found '%s'", v ? v : "");
+			state = strcmp(v, "none") == 0 ? OUT_STATE_NONE : strcmp(v, "header") == 0 ? OUT_STATE_HEADER : OUT_STATE_FULL;
+			i++;
+		} else if (strcmp(a, "--until") == 0) {
+			if (!v || mv_event_lookup(v) < 0)
+				return usage_error("run", "--until takes an event name (e.g. grow_start, fatal), found '%s'", v ? v : "");
+			until = v;
+			i++;
+		} else if (strcmp(a, "--steps") == 0) {
+			if (parse_u64(v, &max_steps))
+				return usage_error("run", "--steps takes a number, found '%s'", v ? v : "");
+			i++;
+		} else if (strcmp(a, "--seed") == 0) {
+			if (parse_u64(v, &seed))
+				return usage_error("run", "--seed takes a number, found '%s'", v ? v : "");
+			has_seed = true;
+			i++;
+		} else if (strcmp(a, "--exec") == 0) {
+			if (!v || strcmp(v, "inline"))
+				return usage_error("run", "--exec takes inline, found '%s'", v ? v : "");
+			i++;
+		} else if (a[0] == '-' && a[1]) {
+			return usage_error("run", "unknown option '%s'", a);
+		} else if (!scene_arg) {
+			scene_arg = a;
+		} else {
+			return usage_error("run", "one scene at a time; found a second: '%s'", a);
+		}
+	}
+	if (!scene_arg)
+		return usage_error("run", "%s", "which scene? e.g. mapviz run tour");
+	struct scene sc;
+	if (load_scene_arg(scene_arg, &sc) != 0)
+		return 1;
+	if (has_seed)
+		sc.spec.sched.seed = seed;
+	struct mv_world w;
+	enum mv_status st = mv_world_init(&w, &sc.spec);
+	if (st != MV_OK) {
+		fprintf(stderr, "%s: cannot run this scene: %s\n", sc.path, mv_strerror(st));
+		scene_free(&sc);
+		return 1;
+	}
+	struct out o;
+	out_init(&o, stdout, &sc, &w);
+	o.format = format;
+	o.every = every;
+	o.state = state >= 0 ? (enum out_state)state : format == OUT_TEXT ? OUT_STATE_HEADER : OUT_STATE_NONE;
+	o.until = until ? mv_event_lookup(until) : -1;
+	mv_world_observe(&w, out_observer(&o));
+	out_begin(&o);
+	uint64_t n = 0;
+	while (n < max_steps && !o.until_hit && mv_world_advance(&w))
+		n++;
+	out_end(&o);
+	fflush(stdout);
+	int rc = 0;
+	if (w.end == MV_END_FATAL || w.end == MV_END_PANIC || w.end == MV_END_DEADLOCK) {
+		out_go_report(stderr, &w, &sc);
+		rc = 2;
+	}
+	out_done(&o);
+	mv_world_done(&w);
+	scene_free(&sc);
+	return rc;
+}
+
+/* ---- test ---- */
+
+struct test_obs {
+	bool seen[MV_EV__COUNT];
+};
+
+static void test_ev(void *ctx, uint32_t w, const struct mv_event *ev)
+{
+	struct test_obs *t = ctx;
+	(void)w;
+	t->seen[ev->kind] = true;
+}
+
+static const enum mv_end status_to_end[] = {
+	[SCENE_ST_OK] = MV_END_OK,
+	[SCENE_ST_FATAL] = MV_END_FATAL,
+	[SCENE_ST_PANIC] = MV_END_PANIC,
+	[SCENE_ST_DEADLOCK] = MV_END_DEADLOCK,
+};
+
+#define TEST_MAX_STEPS 50000000ULL
+
+/* Run one scene against its expect block; print a line; 0 if it passed. */
+static int test_one(const char *arg)
+{
+	struct scene sc;
+	char why[512] = "";
+	if (load_scene_arg(arg, &sc) != 0) {
+		printf("FAIL %s: the scene does not load\n", arg);
+		return 1;
+	}
+	struct mv_world w;
+	enum mv_status st = mv_world_init(&w, &sc.spec);
+	if (st != MV_OK) {
+		printf("FAIL %s: cannot run: %s\n", sc.name, mv_strerror(st));
+		scene_free(&sc);
+		return 1;
+	}
+	struct test_obs t = {{0}};
+	struct mv_observer obs = {NULL, test_ev, NULL, &t};
+	mv_world_observe(&w, &obs);
+	uint64_t n = 0;
+	while (n < TEST_MAX_STEPS && mv_world_advance(&w))
+		n++;
+	const struct scene_expect *e = &sc.expect;
+	enum mv_end want = e->has_status ? status_to_end[e->status] : MV_END_OK;
+	const struct gomap *m = &w.map;
+	if (!mv_world_ended(&w))
+		snprintf(why, sizeof why, "did not end within %llu steps", TEST_MAX_STEPS);
+	else if (w.end != want)
+		snprintf(why, sizeof why, "expected status %s, got %s%s%s", mv_end_name(want), mv_end_name(w.end),
+			 w.message ? ": " : "", w.message ? w.message : "");
+	else if (e->message && (!w.message || strcmp(e->message, w.message) != 0))
+		snprintf(why, sizeof why, "expected message \"%s\", got \"%s\"", e->message,
+			 w.message ? w.message : "");
+	else {
+		const struct {
+			const char *name;
+			int64_t want, got;
+		} chk[] = {
+			{"count", e->state.count, m->count},
+			{"B", e->state.B, m->B},
+			{"flags", e->state.flags, m->flags},
+			{"noverflow", e->state.noverflow, m->noverflow},
+			{"nevacuate", e->state.nevacuate, (int64_t)m->nevacuate},
+		};
+		for (size_t i = 0; i < sizeof chk / sizeof chk[0] && !why[0]; i++)
+			if (chk[i].want >= 0 && chk[i].want != chk[i].got)
+				snprintf(why, sizeof why, "expected %s %" PRId64 " at the end, got %" PRId64, chk[i].name,
+					 chk[i].want, chk[i].got);
+		for (uint32_t i = 0; i < e->nevents && !why[0]; i++)
+			if (!t.seen[e->events[i]])
+				snprintf(why, sizeof why, "expected a %s event, none happened",
+					 mv_event_name((enum mv_event_kind)e->events[i]));
+		for (uint32_t i = 0; i < e->nno_events && !why[0]; i++)
+			if (t.seen[e->no_events[i]])
+				snprintf(why, sizeof why, "expected no %s event, one happened",
+					 mv_event_name((enum mv_event_kind)e->no_events[i]));
+	}
+	if (why[0])
+		printf("FAIL %s: %s\n", sc.name, why);
+	else
+		printf("ok   %s (%s, %" PRIu64 " steps)\n", sc.name, mv_end_name(w.end), w.step);
+	mv_world_done(&w);
+	scene_free(&sc);
+	return why[0] ? 1 : 0;
+}
+
+int cmd_test(int argc, char **argv)
+{
+	int passed = 0, failed = 0;
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		puts("usage: mapviz test [SCENE...]\n"
+		     "Run scenes headless against their expect blocks (default: every bundled\n"
+		     "scene) and end with 'N passed, N failed'. Exit 1 if any failed.");
+		return 0;
+	}
+	if (argc > 1) {
+		for (int i = 1; i < argc; i++)
+			*(test_one(argv[i]) ? &failed : &passed) += 1;
+	} else {
+		size_t n;
+		char **v = scenes_list(&n);
+		if (!v) {
+			fprintf(stderr, "mapviz test: no bundled scenes found (set MAPVIZ_SCENES)\n");
+			return 1;
+		}
+		for (size_t i = 0; i < n; i++) {
+			*(test_one(v[i]) ? &failed : &passed) += 1;
+			free(v[i]);
+		}
+		free(v);
+	}
+	printf("scenes: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+
+/* ---- list ---- */
+
+int cmd_list(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	size_t n;
+	char **v = scenes_list(&n);
+	if (!v) {
+		fprintf(stderr, "mapviz list: no bundled scenes found (set MAPVIZ_SCENES)\n");
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct scene sc;
+		char err[1024];
+		if (scene_load(v[i], &sc, err, sizeof err) == 0) {
+			printf("%-22s %s\n%-22s   %s\n", sc.name, sc.title, "", sc.summary ? sc.summary : "");
+			scene_free(&sc);
+		} else {
+			fprintf(stderr, "%s\n", err);
+		}
+		free(v[i]);
+	}
+	free(v);
+	return 0;
+}

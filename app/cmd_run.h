@@ -1,0 +1,13 @@
+/* cmd_run: `mapviz run`, `mapviz test`, `mapviz list` (headless). */
+#ifndef MV_CMD_RUN_H
+#define MV_CMD_RUN_H
+
+#include "scene.h"
+
+int cmd_run(int argc, char **argv);
+int cmd_test(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+/* Load a scene given as a path or a bundled name; prints the error. */
+int load_scene_arg(const char *arg, struct scene *sc);
+
+#endif

@@ -1,0 +1,556 @@
+/* out: JSON Lines and text transcripts of a running world; see out.h. */
+#include "out.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/alloc.h"
+
+void out_json_string(FILE *f, const char *s, size_t n)
+{
+	fputc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			fputc('\\', f);
+			fputc(c, f);
+		} else if (c < 0x20 || c == 0x7f) {
+			fprintf(f, "\\u%04x", c);
+		} else {
+			fputc(c, f);
+		}
+	}
+	fputc('"', f);
+}
+
+void out_json_key(FILE *f, const struct gomap *m, int64_t key)
+{
+	if (m->keykind == MV_KEY_INT) {
+		fprintf(f, "%" PRId64, key);
+	} else {
+		size_t n;
+		const char *s = mv_strpool_get(m->strs, (uint32_t)key, &n);
+		out_json_string(f, s, n);
+	}
+}
+
+static void json_bucket(FILE *f, const struct gomap *m, const struct gm_bucket *b)
+{
+	fputs("{\"tophash\":[", f);
+	for (int i = 0; i < GM_BUCKET_CNT; i++)
+		fprintf(f, "%s%u", i ? "," : "", b->tophash[i]);
+	fputs("],\"keys\":[", f);
+	for (int i = 0; i < GM_BUCKET_CNT; i++) {
+		if (i)
+			fputc(',', f);
+		if (b->tophash[i] >= GM_MIN_TOPHASH)
+			out_json_key(f, m, b->keys[i]);
+		else
+			fputs("null", f);
+	}
+	fputs("],\"values\":[", f);
+	for (int i = 0; i < GM_BUCKET_CNT; i++) {
+		if (i)
+			fputc(',', f);
+		if (b->tophash[i] >= GM_MIN_TOPHASH)
+			fprintf(f, "%" PRId64, b->vals[i]);
+		else
+			fputs("null", f);
+	}
+	fputs("]}", f);
+}
+
+/* An array of 2^B chains starting at slab index first. */
+static void json_array(FILE *f, const struct gomap *m, uint32_t first, uint64_t n)
+{
+	fputc('[', f);
+	for (uint64_t j = 0; j < n; j++) {
+		if (j)
+			fputc(',', f);
+		fputc('[', f);
+		bool firstb = true;
+		for (uint32_t b = first + (uint32_t)j; b; b = m->slab[b].overflow) {
+			if (!firstb)
+				fputc(',', f);
+			firstb = false;
+			json_bucket(f, m, &m->slab[b]);
+		}
+		fputc(']', f);
+	}
+	fputc(']', f);
+}
+
+void out_json_state(FILE *f, const struct gomap *m, enum out_state level)
+{
+	fprintf(f,
+		"{\"count\":%" PRId64 ",\"B\":%u,\"flags\":%u,\"noverflow\":%u,\"hash0\":%" PRIu32
+		",\"nevacuate\":%" PRIu64,
+		m->count, m->B, m->flags, m->noverflow, m->hash0, m->nevacuate);
+	if (level == OUT_STATE_FULL) {
+		fputs(",\"buckets\":", f);
+		if (m->buckets)
+			json_array(f, m, m->buckets, (uint64_t)1 << m->B);
+		else
+			fputs("[]", f);
+		fputs(",\"oldbuckets\":", f);
+		if (m->oldbuckets)
+			json_array(f, m, m->oldbuckets, gomap_noldbuckets(m));
+		else
+			fputs("null", f);
+	}
+	fputc('}', f);
+}
+
+/* ---- text helpers ---- */
+
+static void text_key(FILE *f, const struct gomap *m, int64_t key)
+{
+	if (m->keykind == MV_KEY_INT) {
+		fprintf(f, "%" PRId64, key);
+		return;
+	}
+	size_t n;
+	const char *s = mv_strpool_get(m->strs, (uint32_t)key, &n);
+	fputc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void text_bucket_row(FILE *f, const struct gomap *m, const char *label, uint32_t first, uint64_t n)
+{
+	for (uint64_t j = 0; j < n; j++) {
+		int depth = 0;
+		for (uint32_t b = first + (uint32_t)j; b; b = m->slab[b].overflow, depth++) {
+			const struct gm_bucket *p = &m->slab[b];
+			if (depth)
+				fprintf(f, "        %*s  +ovf%d ", (int)strlen(label), "", depth);
+			else
+				fprintf(f, "        %s %3" PRIu64 "      ", label, j);
+			for (int i = 0; i < GM_BUCKET_CNT; i++) {
+				uint8_t t = p->tophash[i];
+				switch (t) {
+				case GM_EMPTY_REST: fputs(" ..", f); break;
+				case GM_EMPTY_ONE: fputs(" __", f); break;
+				case GM_EVACUATED_X: fputs(" >X", f); break;
+				case GM_EVACUATED_Y: fputs(" >Y", f); break;
+				case GM_EVACUATED_EMPTY: fputs(" >.", f); break;
+				default: fprintf(f, " %02x", t); break;
+				}
+			}
+			fputs("   ", f);
+			bool any = false;
+			for (int i = 0; i < GM_BUCKET_CNT; i++) {
+				if (p->tophash[i] < GM_MIN_TOPHASH)
+					continue;
+				fputs(any ? " " : "", f);
+				text_key(f, m, p->keys[i]);
+				fprintf(f, "=%" PRId64, p->vals[i]);
+				any = true;
+			}
+			fputc('\n', f);
+		}
+	}
+}
+
+static void text_state(FILE *f, const struct gomap *m, enum out_state level)
+{
+	fprintf(f, "        count %" PRId64 "  B %u  flags %u  noverflow %u  hash0 %" PRIu32, m->count, m->B,
+		m->flags, m->noverflow, m->hash0);
+	if (m->oldbuckets)
+		fprintf(f, "  evacuated %" PRIu64 "/%" PRIu64, m->nevacuate, gomap_noldbuckets(m));
+	fputc('\n', f);
+	if (level != OUT_STATE_FULL)
+		return;
+	if (m->buckets)
+		text_bucket_row(f, m, "bucket", m->buckets, (uint64_t)1 << m->B);
+	if (m->oldbuckets)
+		text_bucket_row(f, m, "old   ", m->oldbuckets, gomap_noldbuckets(m));
+}
+
+static const char *worker_name(const struct out *o, uint32_t w)
+{
+	return o->world->spec->workers[w].name;
+}
+
+static void text_event(struct out *o, uint32_t w, const struct mv_event *ev)
+{
+	FILE *f = o->f;
+	const struct gomap *m = &o->world->map;
+	fprintf(f, "%6" PRIu64 " %-10s   * ", o->world->step, worker_name(o, w));
+	switch (ev->kind) {
+	case MV_EV_BUCKET_ALLOC:
+		fputs("first write: the bucket array (1 bucket) is allocated", f);
+		break;
+	case MV_EV_INSERT:
+		fputs("new key ", f);
+		text_key(f, m, ev->key);
+		fprintf(f, " -> bucket %" PRId64 " slot %" PRId64 ", tophash 0x%02" PRIx64, ev->bucket, ev->slot,
+			ev->tophash);
+		break;
+	case MV_EV_UPDATE:
+		fputs("key ", f);
+		text_key(f, m, ev->key);
+		fprintf(f, " found in bucket %" PRId64 " slot %" PRId64 ": value updated", ev->bucket, ev->slot);
+		break;
+	case MV_EV_REMOVE:
+		fputs("key ", f);
+		text_key(f, m, ev->key);
+		fprintf(f, " removed from bucket %" PRId64 " slot %" PRId64 " (tophash -> emptyOne)", ev->bucket,
+			ev->slot);
+		break;
+	case MV_EV_EMPTY_REST:
+		fprintf(f, "%" PRId64 " slot(s) marked emptyRest: lookups stop there", ev->n);
+		break;
+	case MV_EV_RESEED:
+		fprintf(f, "map is empty: hash0 reseeded to %" PRIu32, ev->hash0);
+		break;
+	case MV_EV_NEW_OVERFLOW:
+		fprintf(f, "bucket %" PRId64 " is full: overflow bucket linked (noverflow %" PRId64 ")", ev->bucket,
+			ev->n);
+		break;
+	case MV_EV_GROW_START:
+		if (ev->same_size)
+			fprintf(f, "too many overflow buckets: same-size grow starts (B stays %u)", ev->B);
+		else
+			fprintf(f, "load factor exceeded: map grows to B=%u (%" PRIu64 " buckets)", ev->B,
+				(uint64_t)1 << ev->B);
+		break;
+	case MV_EV_EVACUATE:
+		if (ev->same_size)
+			fprintf(f, "old bucket %" PRId64 " evacuated: %" PRId64 " entries compacted", ev->old, ev->x);
+		else
+			fprintf(f, "old bucket %" PRId64 " evacuated: %" PRId64 " to X, %" PRId64 " to Y", ev->old,
+				ev->x, ev->y);
+		break;
+	case MV_EV_GROW_END:
+		fputs("every old bucket evacuated: growth finished, old buckets freed", f);
+		break;
+	case MV_EV_ITER_START:
+		fprintf(f, "range starts at bucket %" PRId64 ", slot offset %" PRId64, ev->bucket, ev->slot);
+		break;
+	case MV_EV_ITER_KEY:
+		fputs("range yields ", f);
+		text_key(f, m, ev->key);
+		fprintf(f, "=%" PRId64, ev->value);
+		break;
+	case MV_EV_CLEAR:
+		fputs("map cleared in place (B kept), hash0 reseeded", f);
+		break;
+	case MV_EV_FATAL:
+		fprintf(f, "fatal error: %s", ev->msg);
+		break;
+	case MV_EV_PANIC:
+		fprintf(f, "panic: %s", ev->msg);
+		break;
+	case MV_EV_WORKER_DONE:
+		fputs("finished its program", f);
+		break;
+	default:
+		fputs(mv_event_name(ev->kind), f);
+		break;
+	}
+	fputc('\n', f);
+}
+
+/* ---- JSON records ---- */
+
+static void json_event(struct out *o, uint32_t w, const struct mv_event *ev)
+{
+	FILE *f = o->f;
+	const struct gomap *m = &o->world->map;
+	fprintf(f, "{\"type\":\"event\",\"step\":%" PRIu64 ",\"worker\":", o->world->step);
+	out_json_string(f, worker_name(o, w), strlen(worker_name(o, w)));
+	fprintf(f, ",\"event\":\"%s\"", mv_event_name(ev->kind));
+	for (const char *c = mv_event_fields(ev->kind); *c; c++) {
+		switch (*c) {
+		case 'k':
+			fputs(",\"key\":", f);
+			out_json_key(f, m, ev->key);
+			break;
+		case 'v': fprintf(f, ",\"value\":%" PRId64, ev->value); break;
+		case 'b': fprintf(f, ",\"bucket\":%" PRId64, ev->bucket); break;
+		case 's': fprintf(f, ",\"slot\":%" PRId64, ev->slot); break;
+		case 't': fprintf(f, ",\"tophash\":%" PRId64, ev->tophash); break;
+		case 'B': fprintf(f, ",\"B\":%u", ev->B); break;
+		case 'o': fprintf(f, ",\"old\":%" PRId64, ev->old); break;
+		case 'x': fprintf(f, ",\"x\":%" PRId64, ev->x); break;
+		case 'y': fprintf(f, ",\"y\":%" PRId64, ev->y); break;
+		case 'n': fprintf(f, ",\"n\":%" PRId64, ev->n); break;
+		case 'h': fprintf(f, ",\"hash0\":%" PRIu32, ev->hash0); break;
+		case 'g': fprintf(f, ",\"same_size\":%s", ev->same_size ? "true" : "false"); break;
+		case 'c': fprintf(f, ",\"caught\":%s", ev->caught ? "true" : "false"); break;
+		case 'w':
+			fputs(",\"other\":", f);
+			if (ev->other >= 0)
+				out_json_string(f, worker_name(o, (uint32_t)ev->other), strlen(worker_name(o, (uint32_t)ev->other)));
+			else
+				fputs("null", f);
+			break;
+		case 'm':
+			fputs(",\"message\":", f);
+			out_json_string(f, ev->msg ? ev->msg : "", ev->msg ? strlen(ev->msg) : 0);
+			break;
+		default:
+			break;
+		}
+	}
+	fputs("}\n", f);
+}
+
+static void ev_cb(void *ctx, uint32_t w, const struct mv_event *ev)
+{
+	struct out *o = ctx;
+	o->seen[ev->kind] = true;
+	if ((int)ev->kind == o->until)
+		o->until_hit = true;
+	if (ev->kind == MV_EV_ITER_KEY) {
+		if (o->range_n + 2 > o->range_cap) {
+			o->range_cap = o->range_cap ? o->range_cap * 2 : 64;
+			o->range_kv = mv_xrealloc(o->range_kv, o->range_cap * sizeof *o->range_kv);
+		}
+		o->range_kv[o->range_n++] = ev->key;
+		o->range_kv[o->range_n++] = ev->value;
+	}
+	if (o->every == OUT_EVERY_OP)
+		return;
+	if (o->format == OUT_JSONL)
+		json_event(o, w, ev);
+	else
+		text_event(o, w, ev);
+}
+
+static void step_cb(void *ctx, uint32_t w, enum gm_phase phase, const struct gm_op *op)
+{
+	struct out *o = ctx;
+	const struct mv_instr *in = mv_world_instr(o->world, w);
+	if (o->every != OUT_EVERY_STEP)
+		return;
+	(void)op;
+	if (o->format == OUT_JSONL) {
+		fprintf(o->f, "{\"type\":\"step\",\"step\":%" PRIu64 ",\"worker\":", o->world->step);
+		out_json_string(o->f, worker_name(o, w), strlen(worker_name(o, w)));
+		fprintf(o->f, ",\"op\":\"%s\",\"phase\":\"%s\"}\n", in ? mv_instr_name(in->kind) : "",
+			gm_phase_name(phase));
+	} else {
+		fprintf(o->f, "%6" PRIu64 " %-10s %s: %s\n", o->world->step, worker_name(o, w),
+			in ? mv_instr_name(in->kind) : "", gm_phase_name(phase));
+	}
+}
+
+static void json_result(struct out *o, const struct mv_oprec *r)
+{
+	FILE *f = o->f;
+	const struct gomap *m = &o->world->map;
+	switch (r->instr) {
+	case MV_I_LOAD:
+		fprintf(f, ",\"result\":{\"value\":%" PRId64 ",\"ok\":%s}", r->op->found ? r->op->result : 0,
+			r->op->found ? "true" : "false");
+		break;
+	case MV_I_DELETE:
+		fprintf(f, ",\"result\":{\"deleted\":%s}", r->op->found ? "true" : "false");
+		break;
+	case MV_I_LEN:
+		fprintf(f, ",\"result\":%" PRId64, r->op->result);
+		break;
+	case MV_I_RANGE:
+		fputs(",\"result\":[", f);
+		for (size_t i = 0; i < o->range_n; i += 2) {
+			fputs(i ? ",[" : "[", f);
+			out_json_key(f, m, o->range_kv[i]);
+			fprintf(f, ",%" PRId64 "]", o->range_kv[i + 1]);
+		}
+		fputc(']', f);
+		break;
+	default:
+		break;
+	}
+}
+
+static void text_result(struct out *o, const struct mv_oprec *r)
+{
+	FILE *f = o->f;
+	const struct gomap *m = &o->world->map;
+	switch (r->instr) {
+	case MV_I_LOAD:
+		if (r->op->found)
+			fprintf(f, " -> %" PRId64 ", true", r->op->result);
+		else
+			fputs(" -> 0, false", f);
+		break;
+	case MV_I_DELETE:
+		fputs(r->op->found ? " (deleted)" : " (absent)", f);
+		break;
+	case MV_I_LEN:
+		fprintf(f, " -> %" PRId64, r->op->result);
+		break;
+	case MV_I_RANGE:
+		fputs(" ->", f);
+		for (size_t i = 0; i < o->range_n; i += 2) {
+			fputc(' ', f);
+			text_key(f, m, o->range_kv[i]);
+			fprintf(f, "=%" PRId64, o->range_kv[i + 1]);
+		}
+		if (!o->range_n)
+			fputs(" (no entries)", f);
+		break;
+	default:
+		break;
+	}
+}
+
+static void op_cb(void *ctx, const struct mv_oprec *r)
+{
+	struct out *o = ctx;
+	FILE *f = o->f;
+	const struct gomap *m = &o->world->map;
+	if (o->every != OUT_EVERY_EVENT) {
+		const char *wn = worker_name(o, r->worker);
+		if (o->format == OUT_JSONL) {
+			fprintf(f, "{\"type\":\"op\",\"step\":%" PRIu64 ",\"worker\":", o->world->step);
+			out_json_string(f, wn, strlen(wn));
+			fprintf(f, ",\"op\":\"%s\"", mv_instr_name(r->instr));
+			if (r->has_key) {
+				fputs(",\"key\":", f);
+				out_json_key(f, m, r->key);
+				fprintf(f, ",\"hash\":\"0x%016" PRIx64 "\"", r->hash);
+			}
+			if (r->instr == MV_I_STORE)
+				fprintf(f, ",\"value\":%" PRId64, r->op->value);
+			json_result(o, r);
+			if (o->state != OUT_STATE_NONE) {
+				fputs(",\"state\":", f);
+				out_json_state(f, m, o->state);
+			}
+			fputs("}\n", f);
+		} else {
+			fprintf(f, "%6" PRIu64 " %-10s %s", o->world->step, wn, mv_instr_name(r->instr));
+			if (r->has_key) {
+				fputc(' ', f);
+				text_key(f, m, r->key);
+			}
+			if (r->instr == MV_I_STORE)
+				fprintf(f, " = %" PRId64, r->op->value);
+			text_result(o, r);
+			if (r->op->outcome != GM_OUT_NONE)
+				fprintf(f, "  !! %s", gm_outcome_message(r->op->outcome));
+			fputc('\n', f);
+			if (o->state != OUT_STATE_NONE)
+				text_state(f, m, o->state);
+		}
+	}
+	if (r->instr == MV_I_RANGE)
+		o->range_n = 0;
+}
+
+void out_init(struct out *o, FILE *f, const struct scene *sc, struct mv_world *w)
+{
+	memset(o, 0, sizeof *o);
+	o->f = f;
+	o->scene = sc;
+	o->world = w;
+	o->until = -1;
+}
+
+void out_done(struct out *o)
+{
+	free(o->range_kv);
+	o->range_kv = NULL;
+}
+
+const struct mv_observer *out_observer(struct out *o)
+{
+	o->obs_storage = (struct mv_observer){step_cb, ev_cb, op_cb, o};
+	return &o->obs_storage;
+}
+
+void out_begin(struct out *o)
+{
+	FILE *f = o->f;
+	const struct mv_world_spec *sp = &o->scene->spec;
+	if (o->format == OUT_JSONL) {
+		fputs("{\"type\":\"scene\",\"title\":", f);
+		out_json_string(f, o->scene->title, strlen(o->scene->title));
+		fprintf(f, ",\"impl\":\"%s\",\"key\":\"%s\",\"workers\":[", mv_impl_name(sp->map.impl),
+			sp->map.key == MV_KEY_INT ? "int" : "string");
+		for (uint32_t i = 0; i < sp->nworkers; i++) {
+			if (i)
+				fputc(',', f);
+			out_json_string(f, sp->workers[i].name, strlen(sp->workers[i].name));
+		}
+		fputs("]", f);
+		if (o->state != OUT_STATE_NONE) {
+			fputs(",\"state\":", f);
+			out_json_state(f, &o->world->map, o->state);
+		}
+		fputs("}\n", f);
+	} else {
+		fprintf(f, "mapviz run %s: \"%s\"\n", o->scene->path, o->scene->title);
+		if (o->scene->summary)
+			fprintf(f, "  %s\n", o->scene->summary);
+		fprintf(f, "  map[%s]int64 (%s), hint %" PRId64 ", %u worker(s)\n",
+			sp->map.key == MV_KEY_INT ? "int64" : "string", mv_impl_name(sp->map.impl), sp->map.hint,
+			sp->nworkers);
+		if (o->state != OUT_STATE_NONE)
+			text_state(f, &o->world->map, o->state);
+		fputs("  step worker     what happened\n", f);
+	}
+}
+
+void out_end(struct out *o)
+{
+	FILE *f = o->f;
+	const struct mv_world *w = o->world;
+	if (o->format == OUT_JSONL) {
+		fprintf(f, "{\"type\":\"end\",\"steps\":%" PRIu64 ",\"status\":\"%s\",\"message\":", w->step,
+			mv_end_name(w->end));
+		out_json_string(f, w->message ? w->message : "", w->message ? strlen(w->message) : 0);
+		fputs(",\"leaked\":[]", f);
+		if (o->state != OUT_STATE_NONE) {
+			fputs(",\"state\":", f);
+			out_json_state(f, &w->map, o->state);
+		}
+		fputs("}\n", f);
+	} else {
+		fprintf(f, "end: %s after %" PRIu64 " steps", mv_end_name(w->end), w->step);
+		if (w->message)
+			fprintf(f, " (%s)", w->message);
+		fputc('\n', f);
+	}
+}
+
+void out_go_report(FILE *f, const struct mv_world *w, const struct scene *sc)
+{
+	if (w->end == MV_END_PANIC)
+		fprintf(f, "panic: %s\n\n", w->message);
+	else
+		fprintf(f, "fatal error: %s\n\n", w->message ? w->message : "");
+	for (uint32_t i = 0; i < w->nworkers; i++) {
+		const struct mv_worker *wk = &w->workers[i];
+		if (wk->state == MV_W_DONE && (int32_t)i != w->culprit)
+			continue;
+		const char *state = (int32_t)i == w->culprit ? "running" : "runnable";
+		fprintf(f, "goroutine %u [%s]:\n", i + 1, state);
+		const struct mv_instr *in = mv_world_instr(w, i);
+		fprintf(f, "main.%s()\n", sc->spec.workers[i].name);
+		if (in) {
+			fprintf(f, "\t%s", mv_instr_name(in->kind));
+			if (wk->in_op && (in->kind == MV_I_STORE || in->kind == MV_I_LOAD || in->kind == MV_I_DELETE)) {
+				fputc(' ', f);
+				text_key(f, &w->map, wk->op.key);
+			}
+			if ((int32_t)i == w->culprit)
+				fprintf(f, ", in phase %s", gm_phase_name(wk->op.last));
+			else if (wk->in_op && wk->op.steps)
+				fprintf(f, ", preempted before phase %s", gm_phase_name(wk->op.phase));
+			fprintf(f, "\n\t%s:%u\n", sc->path, in->line);
+		}
+		fputc('\n', f);
+	}
+}

@@ -1,0 +1,75 @@
+/*
+ * scene: a scene file loaded into memory — the engine's world spec plus what
+ * only people see (title, summary, captions, breakpoints) and what a test
+ * checks (expect).  Loaded by scene_load.c with libcyaml; every error names
+ * FILE:LINE:COL.
+ */
+#ifndef MV_SCENE_H
+#define MV_SCENE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../engine/spec.h"
+
+enum scene_status { SCENE_ST_OK, SCENE_ST_FATAL, SCENE_ST_PANIC, SCENE_ST_DEADLOCK };
+
+/* mv_instr.var / var2 of an op that binds no variable (repeat or range
+ * without `var:`; var2 always, as scenes have no range value variable). */
+#define SCENE_NO_VAR UINT8_MAX
+
+struct scene_note {
+	bool on_event;        /* true: at the event `event`; false: at step `step` */
+	int event;            /* enum mv_event_kind */
+	uint64_t step;
+	const char *say;
+	uint32_t line;
+};
+
+/* An expected value of the final map header (expect.state); -1 = unchecked. */
+struct scene_expect_state {
+	int64_t count, B, flags, noverflow, nevacuate;
+};
+
+struct scene_expect {
+	bool has_status;
+	enum scene_status status;
+	const char *message;           /* NULL = unchecked */
+	struct scene_expect_state state;
+	int *events;                   /* event kinds that must occur at least once */
+	uint32_t nevents;
+	int *no_events;                /* event kinds that must not occur */
+	uint32_t nno_events;
+	const char **leaked;           /* worker names, exact set when has_leaked */
+	uint32_t nleaked;
+	bool has_leaked;
+	uint32_t line;                 /* where `expect:` stands */
+};
+
+struct scene {
+	char *path;           /* as given on the command line */
+	const char *name;     /* file name without directory and .yaml */
+	const char *title;
+	const char *summary;
+	struct mv_world_spec spec;
+	struct scene_note *notes;
+	uint32_t nnotes;
+	int *breakpoints;     /* event kinds */
+	uint32_t nbreakpoints;
+	struct scene_expect expect;
+	void *priv;           /* the loader's allocations */
+};
+
+/*
+ * Load and validate the scene at path.  On success return 0 and fill *out
+ * (free with scene_free).  On failure return -1 and write one message
+ * "FILE:LINE:COL: what was found, what was expected" (no newline) into
+ * err[0..errlen).
+ */
+int scene_load(const char *path, struct scene *out, char *err, size_t errlen);
+void scene_free(struct scene *s);
+
+const char *scene_status_name(enum scene_status s);
+
+#endif

@@ -1,0 +1,3 @@
+module mapviz/bench
+
+go 1.19

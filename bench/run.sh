@@ -1,0 +1,185 @@
+#!/bin/sh
+# bench/run.sh MAPVIZ_BIN — compare mapviz's engine with Go's own map, side by
+# side in one run (see bench/README.md; `make bench` runs it).
+#
+# Every section runs a mapviz benchmark and its Go twin alternately
+# (mapviz, go, mapviz, go, ...) for BENCH_ROUNDS rounds, takes the median per
+# phase of each side, prints a table and one "ratio PHASE R" line per phase
+# (R = mapviz ns/op / Go ns/op).  The summary at the end says whether every
+# ratio of every section is <= 1.00, the target.
+#
+# Environment:
+#   BENCH_N         keys per run (default 1000000)
+#   BENCH_ROUNDS    runs of each side per section (default 7)
+#   BENCH_REPS      --reps passed to each run (default 1)
+#   BENCH_SECTIONS  sections to run, in order (default: all of $SECTIONS)
+#   BENCH_CPU       CPU to pin both sides to with taskset; "none" to not pin
+#                   (default: the last CPU this shell may run on)
+#   BENCH_STRICT    1: exit 3 when a ratio is above 1.00 (default: exit 0)
+#
+# Adding a section NAME: define NAME_build (may be empty), NAME_mapviz and
+# NAME_go (each prints "PHASE NS_PER_OP" lines on stdout), add NAME to
+# SECTIONS.  The harness does the alternating, medians and ratios.
+# Section functions are called indirectly ("$1_build" etc.).
+# shellcheck disable=SC2317
+set -eu
+
+SECTIONS="engine"
+
+usage() {
+	echo "usage: bench/run.sh MAPVIZ_BIN" >&2
+	exit 2
+}
+[ $# -eq 1 ] || usage
+MAPVIZ=$1
+case $MAPVIZ in
+*/*) ;;
+*) MAPVIZ=./$MAPVIZ ;;
+esac
+[ -x "$MAPVIZ" ] || { echo "bench: $MAPVIZ is not an executable" >&2; exit 2; }
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+GOBIN_DIR=$ROOT/build/bench-go
+N=${BENCH_N:-1000000}
+ROUNDS=${BENCH_ROUNDS:-7}
+REPS=${BENCH_REPS:-1}
+STRICT=${BENCH_STRICT:-0}
+for v in "$N" "$ROUNDS" "$REPS"; do
+	case $v in
+	'' | *[!0-9]* | 0) echo "bench: BENCH_N, BENCH_ROUNDS, BENCH_REPS must be positive integers" >&2; exit 2 ;;
+	esac
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/mapviz-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT INT TERM
+: >"$WORK/ratios"
+
+# --- pinning ---------------------------------------------------------------
+PIN=""
+PIN_NOTE="not pinned"
+if [ "${BENCH_CPU:-}" != none ] && command -v taskset >/dev/null 2>&1; then
+	cpu=${BENCH_CPU:-}
+	if [ -z "$cpu" ]; then
+		# "pid 123's current affinity list: 0,2-3" -> 3
+		cpu=$(taskset -cp $$ 2>/dev/null | sed 's/.*: *//; s/.*,//; s/.*-//')
+	fi
+	if [ -n "$cpu" ] && taskset -c "$cpu" true 2>/dev/null; then
+		PIN="taskset -c $cpu"
+		PIN_NOTE="both pinned to CPU $cpu"
+	fi
+fi
+
+# The machine's load when we start: other work on these CPUs makes the
+# numbers noisy, so it is shown with them.
+LOAD=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || true)
+LOAD_NOTE=${LOAD:+, load average $LOAD}
+
+# --- Go toolchain ------------------------------------------------------------
+go_build() { # PACKAGE: build bench/go/PACKAGE into build/bench-go/, offline
+	command -v go >/dev/null 2>&1 || { echo "bench: go not found (Go 1.19 is needed)" >&2; exit 2; }
+	mkdir -p "$GOBIN_DIR"
+	if [ -z "${GOCACHE:-}" ] && [ -z "${HOME:-}" ] && [ -z "${XDG_CACHE_HOME:-}" ]; then
+		export GOCACHE="$GOBIN_DIR/cache"
+	fi
+	(cd "$ROOT/bench/go" && GOPROXY=off GOSUMDB=off GOFLAGS=-mod=mod CGO_ENABLED=0 \
+		go build -o "$GOBIN_DIR/$1" "./$1") ||
+		{ echo "bench: building bench/go/$1 failed" >&2; exit 2; }
+}
+
+# --- harness ---------------------------------------------------------------
+# run_side SECTION SIDE ROUND: one run, output appended to $WORK/SECTION.SIDE
+run_side() {
+	if ! "$1_$2" >"$WORK/out" 2>"$WORK/err"; then
+		echo "bench: $1: the $2 run failed:" >&2
+		cat "$WORK/err" >&2
+		exit 1
+	fi
+	if ! awk 'NF != 2 || $2 !~ /^[0-9]+(\.[0-9]+)?$/ { exit 1 }' "$WORK/out" || [ ! -s "$WORK/out" ]; then
+		echo "bench: $1: the $2 run printed something unexpected:" >&2
+		cat "$WORK/out" >&2
+		exit 1
+	fi
+	cat "$WORK/out" >>"$WORK/$1.$2"
+}
+
+# report SECTION: table + ratio lines; ratios appended to $WORK/ratios
+report() {
+	awk -v sec="$1" -v ratios="$WORK/ratios" '
+	function median(list,   a, k, i, j, t) {
+		k = split(list, a, " ")
+		for (i = 2; i <= k; i++)
+			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+	}
+	function spread(list,   a, k, i, lo, hi, m) {
+		k = split(list, a, " "); lo = hi = a[1] + 0
+		for (i = 2; i <= k; i++) { if (a[i] + 0 < lo) lo = a[i] + 0; if (a[i] + 0 > hi) hi = a[i] + 0 }
+		m = median(list)
+		return m > 0 ? 100 * (hi - lo) / m : 0
+	}
+	FNR == 1 { side = (FILENAME ~ /\.mapviz$/) ? "m" : "g" }
+	{
+		if (!($1 in seen)) { seen[$1] = 1; order[++np] = $1 }
+		v[side, $1] = v[side, $1] " " $2
+	}
+	END {
+		printf "%-16s %12s %12s %7s %10s %10s\n", "phase", "mapviz ns/op", "go ns/op", "ratio", "mapviz +-", "go +-"
+		for (i = 1; i <= np; i++) {
+			p = order[i]
+			if (v["m", p] == "" || v["g", p] == "") {
+				printf "bench: %s: phase %s missing on one side\n", sec, p > "/dev/stderr"
+				exit 1
+			}
+			m = median(v["m", p]); g = median(v["g", p])
+			r[i] = g > 0 ? sprintf("%.2f", m / g) : "inf"
+			printf "%-16s %12.2f %12.2f %7s %9.0f%% %9.0f%%\n", p, m, g, r[i], spread(v["m", p]) / 2, spread(v["g", p]) / 2
+		}
+		for (i = 1; i <= np; i++) {
+			printf "ratio %s %s\n", order[i], r[i]
+			printf "%s.%s %s\n", sec, order[i], r[i] >> ratios
+		}
+	}' "$WORK/$1.mapviz" "$WORK/$1.go"
+}
+
+# section NAME: build, alternate the two sides, report
+section() {
+	: >"$WORK/$1.mapviz"
+	: >"$WORK/$1.go"
+	"$1_build"
+	echo "== $1: N=$N, $ROUNDS rounds of each side alternating (reps $REPS), $PIN_NOTE$LOAD_NOTE"
+	r=1
+	while [ "$r" -le "$ROUNDS" ]; do
+		run_side "$1" mapviz
+		run_side "$1" go
+		r=$((r + 1))
+	done
+	report "$1"
+}
+
+# --- section: engine -----------------------------------------------------
+# mapviz bench engine vs bench/go/enginebench: insert (no hint, hint),
+# lookup (hit, miss), delete on N int64 keys.
+engine_build() { go_build enginebench; }
+engine_mapviz() { $PIN "$MAPVIZ" bench engine --n "$N" --reps "$REPS"; }
+engine_go() { $PIN "$GOBIN_DIR/enginebench" -n "$N" -reps "$REPS"; }
+
+# --- main ----------------------------------------------------------------------
+for s in ${BENCH_SECTIONS:-$SECTIONS}; do
+	case " $SECTIONS " in
+	*" $s "*) ;;
+	*) echo "bench: unknown section '$s' (have: $SECTIONS)" >&2; exit 2 ;;
+	esac
+	section "$s"
+	echo
+done
+
+echo "== summary"
+awk '
+	{ n++; if ($2 == "inf" || $2 + 0 > 1.00) { bad++; names = names " " $1 } }
+	END {
+		if (bad) printf "target missed: %d of %d ratios above 1.00:%s\n", bad, n, names
+		else printf "target met: every ratio <= 1.00 (%d of %d)\n", n, n
+		exit bad ? 1 : 0
+	}' "$WORK/ratios" && exit 0
+[ "$STRICT" = 1 ] && exit 3
+exit 0

@@ -1,0 +1,93 @@
+#!/bin/sh
+# CLI tests of `mapviz run`, `list`, `test`, `--help`: exit statuses, the
+# JSON Lines contract, determinism.  Ends with "cli: N passed, N failed".
+BIN=$1
+here=$(cd "$(dirname "$0")" && pwd)
+S="$here/../scenes"
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+no() { fail=$((fail + 1)); echo "FAIL $1"; }
+expect_rc() { # name want cmd...
+	name=$1 want=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then ok "$name"; else no "$name: exit $rc, want $want: $(head -c 300 "$tmp/err")"; fi
+}
+valid_jsonl() { # every line of a file is one JSON object
+	python3 -c '
+import json, sys
+for n, line in enumerate(open(sys.argv[1], encoding="utf-8", errors="strict"), 1):
+    o = json.loads(line)
+    assert isinstance(o, dict) and "type" in o, "line %d: no type" % n
+' "$1"
+}
+
+expect_rc "run tour exits 0" 0 "$BIN" run tour
+expect_rc "run two writers exits 2" 2 "$BIN" run "$S/cli-two-writers.yaml"
+grep -q '^fatal error: concurrent map writes$' "$tmp/err" && ok "fatal printed as Go prints it" || no "fatal text: $(cat "$tmp/err")"
+grep -q '^goroutine 1 \[running\]:$' "$tmp/err" && grep -q 'cli-two-writers.yaml:7' "$tmp/err" \
+	&& ok "goroutine dump names the scene line" || no "goroutine dump: $(cat "$tmp/err")"
+expect_rc "nil map write exits 2" 2 "$BIN" run "$S/cli-nil-map.yaml"
+grep -q '^panic: assignment to entry in nil map$' "$tmp/err" && ok "panic text" || no "panic text: $(cat "$tmp/err")"
+expect_rc "missing scene exits 1" 1 "$BIN" run "$tmp/nope.yaml"
+expect_rc "unknown option exits 1" 1 "$BIN" run tour --bogus
+expect_rc "bad --format exits 1" 1 "$BIN" run tour --format xml
+expect_rc "bad --until exits 1" 1 "$BIN" run tour --until nothing
+expect_rc "--help exits 0" 0 "$BIN" --help
+expect_rc "run --help exits 0" 0 "$BIN" run --help
+expect_rc "list exits 0" 0 "$BIN" list
+grep -q '^tour ' "$tmp/out" && ok "list shows the tour" || no "list: $(cat "$tmp/out")"
+
+for sc in tour cli-two-writers cli-nil-map cli-strings; do
+	f=$sc
+	[ -f "$S/$sc.yaml" ] && f="$S/$sc.yaml"
+	for every in op step event; do
+		"$BIN" run "$f" --format jsonl --every $every --state full >"$tmp/a.jsonl" 2>/dev/null
+		if valid_jsonl "$tmp/a.jsonl" 2>"$tmp/err"; then ok "jsonl valid: $sc --every $every"; else no "jsonl $sc $every: $(cat "$tmp/err")"; fi
+	done
+	"$BIN" run "$f" --format jsonl --every step --state full >"$tmp/b.jsonl" 2>/dev/null
+	"$BIN" run "$f" --format jsonl --every step --state full >"$tmp/c.jsonl" 2>/dev/null
+	cmp -s "$tmp/b.jsonl" "$tmp/c.jsonl" && ok "deterministic: $sc" || no "two runs of $sc differ"
+done
+
+# The op record's exact shape (issue contract).
+"$BIN" run tour --format jsonl --every op --state full >"$tmp/t.jsonl"
+python3 - "$tmp/t.jsonl" >"$tmp/err" 2>&1 <<'PY' && ok "op record shape" || no "op record shape: $(cat "$tmp/err")"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert lines[0]["type"] == "scene" and lines[-1]["type"] == "end", "scene first, end last"
+ops = [l for l in lines if l["type"] == "op"]
+first = ops[0]
+assert list(first)[:6] == ["type", "step", "worker", "op", "key", "hash"], list(first)
+st = first["state"]
+assert list(st) == ["count","B","flags","noverflow","hash0","nevacuate","buckets","oldbuckets"], list(st)
+assert len(st["buckets"]) == 1 and st["oldbuckets"] is None
+b = st["buckets"][0][0]
+assert len(b["tophash"]) == 8 and len(b["keys"]) == 8 and len(b["values"]) == 8
+for t, k, v in zip(b["tophash"], b["keys"], b["values"]):
+    assert (k is None) == (t < 5) and (v is None) == (t < 5)
+grew = [o for o in ops if o["state"]["oldbuckets"] is not None]
+assert grew, "some op must see growth in progress"
+assert lines[-1]["status"] == "ok" and lines[-1]["steps"] == ops[-1]["step"]
+assert all(o["hash"].startswith("0x") and len(o["hash"]) == 18 for o in ops if "hash" in o)
+PY
+
+"$BIN" run "$S/cli-strings.yaml" --format jsonl --state full >"$tmp/s.jsonl" 2>/dev/null
+python3 - "$tmp/s.jsonl" >"$tmp/err" 2>&1 <<'PY' && ok "string keys and templates" || no "string keys: $(cat "$tmp/err")"
+import json, sys
+ops = [json.loads(l) for l in open(sys.argv[1]) if '"op"' in l]
+ops = [o for o in ops if o["type"] == "op"]
+assert ops[0]["key"] == "user-0", ops[0]["key"]
+assert ops[39]["key"] == "user-39"
+assert ops[40]["result"] == {"value": 7, "ok": True}, ops[40]
+assert ops[42]["result"] == {"value": 0, "ok": False}, ops[42]
+assert ops[43]["key"] == 'quote" back\\slash $dollar', repr(ops[43]["key"])
+PY
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

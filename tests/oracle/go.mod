@@ -1,0 +1,3 @@
+module mapviz/oracle
+
+go 1.19

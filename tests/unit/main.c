@@ -1,0 +1,91 @@
+/* The unit-test runner: runs every module's table (or those named on the
+ * command line: MODULE or MODULE.test) and ends with "N passed, N failed". */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "unit.h"
+
+#define MODULE(name) extern const struct unit_test name##_tests[];
+#include "modules.h"
+#undef MODULE
+
+static const struct {
+	const char *name;
+	const struct unit_test *tests;
+} modules[] = {
+#define MODULE(name) {#name, name##_tests},
+#include "modules.h"
+#undef MODULE
+};
+
+jmp_buf unit_jmp;
+
+void unit_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "    %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	longjmp(unit_jmp, 1);
+}
+
+static void on_alarm(int sig)
+{
+	static const char msg[] = "    timed out (deadlock?)\n";
+	(void)sig;
+	(void)!write(2, msg, sizeof msg - 1);
+	_exit(3);
+}
+
+static bool selected(int argc, char **argv, const char *mod, const char *test)
+{
+	if (argc < 2)
+		return true;
+	for (int i = 1; i < argc; i++) {
+		size_t ml = strlen(mod);
+		if (strcmp(argv[i], mod) == 0)
+			return true;
+		if (strncmp(argv[i], mod, ml) == 0 && argv[i][ml] == '.' && strcmp(argv[i] + ml + 1, test) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Run one test; true if it passed.  Kept apart so that no local of the
+ * caller lives across setjmp. */
+static bool run_one(const struct unit_test *t)
+{
+	if (setjmp(unit_jmp) == 0) {
+		t->fn();
+		return true;
+	}
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	int passed = 0, failed = 0;
+	signal(SIGALRM, on_alarm);
+	for (size_t m = 0; m < sizeof modules / sizeof modules[0]; m++) {
+		for (const struct unit_test *t = modules[m].tests; t->name; t++) {
+			if (!selected(argc, argv, modules[m].name, t->name))
+				continue;
+			alarm(60);
+			if (run_one(t)) {
+				passed++;
+				printf("ok   %s.%s\n", modules[m].name, t->name);
+			} else {
+				failed++;
+				printf("FAIL %s.%s\n", modules[m].name, t->name);
+			}
+			alarm(0);
+			fflush(stdout);
+		}
+	}
+	printf("unit: %d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

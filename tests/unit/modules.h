@@ -1,0 +1,6 @@
+/* One line per unit-test module: tests/unit/test_NAME.c defines NAME_tests. */
+MODULE(hash)
+MODULE(gomap)
+MODULE(scene)
+MODULE(world)
+MODULE(locks)

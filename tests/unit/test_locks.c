@@ -1,0 +1,5 @@
+#include "unit.h"
+
+const struct unit_test locks_tests[] = {
+	{0},
+};

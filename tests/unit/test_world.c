@@ -1,0 +1,5 @@
+#include "unit.h"
+
+const struct unit_test world_tests[] = {
+	{0},
+};
