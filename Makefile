@@ -86,7 +86,7 @@ unit: $(UNIT)
 	$(UNIT)
 
 test: all check-house $(UNIT)
-	@./tests/run-all.sh $(BIN) $(UNIT)
+	@./tests/run-all.sh $(abspath $(BIN)) $(abspath $(UNIT))
 
 asan:
 	$(MAKE) SAN=asan test

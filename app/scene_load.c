@@ -500,26 +500,41 @@ struct cy_budget {
 	size_t used, limit;
 };
 
-/* libcyaml's allocator, refusing to hold more than limit bytes at once. */
+/*
+ * libcyaml's allocator, refusing to hold more than limit bytes at once.
+ * libcyaml grows a sequence one entry at a time (realloc to n + 1 entries),
+ * which is quadratic wherever realloc copies (sanitizers do, always); so a
+ * block that grows gets room to double, and a realloc that fits is free.
+ * Each block starts with its capacity.
+ */
 static void *cy_mem(void *ctx, void *ptr, size_t size)
 {
 	struct cy_budget *b = ctx;
 	max_align_t *h = ptr ? (max_align_t *)ptr - 1 : NULL;
-	size_t old = h ? *(size_t *)(void *)h : 0;
+	size_t cap = h ? *(size_t *)(void *)h : 0, ncap = size;
 	if (size == 0) {
 		if (h) {
-			b->used -= old;
+			b->used -= cap;
 			free(h);
 		}
 		return NULL;
 	}
-	if (size > b->limit - (b->used - old))
+	if (h && size <= cap)
+		return ptr;
+	if (h && cap <= SIZE_MAX / 4 && size < cap * 2)
+		ncap = cap * 2;
+	if (ncap > b->limit - (b->used - cap)) {
+		ncap = size;
+		if (ncap > b->limit - (b->used - cap))
+			return NULL;
+	}
+	if (ncap > SIZE_MAX - sizeof *h)
 		return NULL;
-	max_align_t *n = realloc(h, sizeof *n + size);
+	max_align_t *n = realloc(h, sizeof *n + ncap);
 	if (!n)
 		return NULL;
-	*(size_t *)(void *)n = size;
-	b->used = b->used - old + size;
+	*(size_t *)(void *)n = ncap;
+	b->used = b->used - cap + ncap;
 	return n + 1;
 }
 

@@ -112,7 +112,8 @@ static inline bool keys_equal(int64_t a, int64_t b)
 	return a == b;
 }
 
-uint64_t gomap_hash(const struct gomap *m, int64_t key)
+/* The hasher with hash0 (M2.1), or the key's pin. */
+static inline uint64_t hash_of(const struct gomap *m, int64_t key)
 {
 	uint64_t h;
 	if (mv_pins_get(&m->pins, key, &h))
@@ -122,6 +123,11 @@ uint64_t gomap_hash(const struct gomap *m, int64_t key)
 	size_t n;
 	const char *s = mv_strpool_get(m->strs, (uint32_t)key, &n);
 	return mv_hash_str(s, n, m->hash0);
+}
+
+uint64_t gomap_hash(const struct gomap *m, int64_t key)
+{
+	return hash_of(m, key);
 }
 
 static inline void emit(const struct mv_sink *sink, const struct mv_event *ev)
@@ -370,6 +376,7 @@ static uint32_t newoverflow(struct gomap *m, uint32_t b, const struct mv_sink *s
 static void hash_grow(struct gomap *m, const struct mv_sink *sink)
 {
 	uint8_t bigger = 1;
+	maybe_compact(m); /* callers hold no bucket index across this call */
 	if (!over_load_factor(m->count + 1, m->B)) {
 		bigger = 0;
 		m->flags |= GM_F_SAME_SIZE_GROW;
@@ -436,7 +443,7 @@ static bool evacuate(struct gomap *m, uint64_t oldbucket, const struct mv_sink *
 				int use_y = 0;
 				/* M7.4.3c: int and string keys are reflexive, so the
 				 * NaN case never applies. */
-				if (!same && (gomap_hash(m, src->keys[i]) & newbit))
+				if (!same && (hash_of(m, src->keys[i]) & newbit))
 					use_y = 1;
 				src->tophash[i] = (uint8_t)(GM_EVACUATED_X + use_y);
 				if (dst_i[use_y] == GM_BUCKET_CNT) {
@@ -543,7 +550,7 @@ static void op_hash(struct gomap *m, struct gm_op *op)
 	if (op->pinned)
 		mv_pins_set(&m->pins, op->key, op->hash);
 	else
-		op->hash = gomap_hash(m, op->key);
+		op->hash = hash_of(m, op->key);
 	op->top = tophash_of(op->hash);
 }
 
@@ -567,7 +574,7 @@ static bool access_k(const struct gomap *m, int64_t key, int64_t *val)
 {
 	if (m->is_nil || m->count == 0)
 		return false;
-	uint64_t hash = gomap_hash(m, key);
+	uint64_t hash = hash_of(m, key);
 	uint64_t mask = bucket_mask(m->B);
 	uint32_t b = m->buckets + (uint32_t)(hash & mask);
 	if (m->oldbuckets) {
@@ -661,6 +668,38 @@ absent:
 	}
 }
 
+/* M6.6.4: does slot i of bucket b end its chain's live data? */
+static inline bool slot_ends_chain(const struct gomap *m, const struct gm_bucket *p, int i)
+{
+	if (i == GM_BUCKET_CNT - 1)
+		return !(p->overflow && bk(m, p->overflow)->tophash[0] != GM_EMPTY_REST);
+	return p->tophash[i + 1] == GM_EMPTY_REST;
+}
+
+/* M6.6.4: walk back from slot i of bucket b (chain starting at borig)
+ * marking emptyRest; returns the number of slots marked. */
+static int64_t mark_empty_rest(struct gomap *m, uint32_t borig, uint32_t b, int i)
+{
+	int64_t marked = 0;
+	for (;;) {
+		bk(m, b)->tophash[i] = GM_EMPTY_REST;
+		marked++;
+		if (i == 0) {
+			if (b == borig)
+				break;
+			uint32_t c = b;
+			for (b = borig; bk(m, b)->overflow != c; b = bk(m, b)->overflow)
+				;
+			i = GM_BUCKET_CNT - 1;
+		} else {
+			i--;
+		}
+		if (bk(m, b)->tophash[i] != GM_EMPTY_ONE)
+			break;
+	}
+	return marked;
+}
+
 /* M6.6.1-3; decides whether the slot ends the chain's live data (M6.6.4). */
 static void step_remove(struct gomap *m, struct gm_op *op, const struct mv_sink *sink)
 {
@@ -672,36 +711,12 @@ static void step_remove(struct gomap *m, struct gm_op *op, const struct mv_sink 
 	p->tophash[i] = GM_EMPTY_ONE;
 	touch(op, op->resb, i);
 	EMIT(sink, .kind = MV_EV_REMOVE, .key = op->key, .bucket = (int64_t)op->bucket, .slot = i);
-	bool ends;
-	if (i == GM_BUCKET_CNT - 1)
-		ends = !(p->overflow && bk(m, p->overflow)->tophash[0] != GM_EMPTY_REST);
-	else
-		ends = p->tophash[i + 1] == GM_EMPTY_REST;
-	op->phase = ends ? GM_PH_MARK_EMPTY_REST : GM_PH_DEC_COUNT;
+	op->phase = slot_ends_chain(m, p, i) ? GM_PH_MARK_EMPTY_REST : GM_PH_DEC_COUNT;
 }
 
-/* M6.6.4: walk back from the removed slot marking emptyRest. */
 static void step_mark_empty_rest(struct gomap *m, struct gm_op *op, const struct mv_sink *sink)
 {
-	uint32_t b = op->resb;
-	int i = op->slot;
-	int64_t marked = 0;
-	for (;;) {
-		bk(m, b)->tophash[i] = GM_EMPTY_REST;
-		marked++;
-		if (i == 0) {
-			if (b == op->borig)
-				break;
-			uint32_t c = b;
-			for (b = op->borig; bk(m, b)->overflow != c; b = bk(m, b)->overflow)
-				;
-			i = GM_BUCKET_CNT - 1;
-		} else {
-			i--;
-		}
-		if (bk(m, b)->tophash[i] != GM_EMPTY_ONE)
-			break;
-	}
+	int64_t marked = mark_empty_rest(m, op->borig, op->resb, op->slot);
 	EMIT(sink, .kind = MV_EV_EMPTY_REST, .bucket = (int64_t)op->bucket, .slot = op->slot, .n = marked);
 	op->phase = GM_PH_DEC_COUNT;
 }
@@ -774,7 +789,7 @@ static enum gm_stepres step_iter_next(struct gomap *m, struct gm_op *op, const s
 			int64_t k = p->keys[off];
 			if (it->check_bucket != GM_NO_CHECK && !(m->flags & GM_F_SAME_SIZE_GROW)) {
 				/* M9.6.3b: keys are reflexive */
-				if ((gomap_hash(m, k) & bucket_mask(it->B)) != it->check_bucket)
+				if ((hash_of(m, k) & bucket_mask(it->B)) != it->check_bucket)
 					continue;
 			}
 			int64_t v;
@@ -819,12 +834,9 @@ static void step_clear(struct gomap *m, const struct mv_sink *sink)
 	EMIT(sink, .kind = MV_EV_CLEAR, .hash0 = m->hash0);
 }
 
-enum gm_stepres gomap_step(struct gomap *m, struct gm_op *op, const struct mv_sink *sink)
+/* One phase of op; sets the next. */
+static enum gm_stepres phase(struct gomap *m, struct gm_op *op, const struct mv_sink *sink)
 {
-	if (op->steps++ == 0) {
-		maybe_compact(m);
-		m->active++;
-	}
 	op->last = op->phase;
 	switch (op->phase) {
 	case GM_PH_CHECK_WRITING:
@@ -978,6 +990,20 @@ enum gm_stepres gomap_step(struct gomap *m, struct gm_op *op, const struct mv_si
 	return GM_DONE;
 }
 
+static inline void op_begin(struct gomap *m, struct gm_op *op)
+{
+	if (op->steps++ == 0) {
+		maybe_compact(m);
+		m->active++;
+	}
+}
+
+enum gm_stepres gomap_step(struct gomap *m, struct gm_op *op, const struct mv_sink *sink)
+{
+	op_begin(m, op);
+	return phase(m, op, sink);
+}
+
 void gomap_abandon(struct gomap *m, struct gm_op *op)
 {
 	if (op->steps && op->phase != GM_PH_DONE && m->active)
@@ -987,32 +1013,182 @@ void gomap_abandon(struct gomap *m, struct gm_op *op)
 
 bool gomap_run(struct gomap *m, struct gm_op *op, const struct mv_sink *sink)
 {
-	while (gomap_step(m, op, sink) != GM_DONE)
-		;
+	op_begin(m, op);
+	while (phase(m, op, sink) != GM_DONE)
+		op->steps++;
 	return op->outcome == GM_OUT_NONE;
 }
 
-bool gomap_store(struct gomap *m, int64_t key, int64_t value)
+/*
+ * Whole operations with no one stepping: the counterparts of Go's
+ * mapaccess2_fast64, mapassign_fast64 and mapdelete_fast64 (F1-F6).  They
+ * run the same rules in the same order as the step machine above and share
+ * its helpers (growth, evacuation, overflow, emptyRest marking); what they
+ * drop is the per-phase bookkeeping, which costs a lookup twice its time
+ * because the CPU then cannot overlap independent lookups' cache misses.
+ * tests/unit/test_gomap.c runs both on the same operations and compares
+ * every bucket.
+ */
+
+/* M4.3-M4.6 (F3): the slot holding key, or false. */
+static inline bool find(const struct gomap *m, int64_t key, uint64_t hash, uint32_t *rb, int *ri)
 {
-	struct gm_op op;
-	gm_op_assign_init(&op, key, value, NULL);
-	return gomap_run(m, &op, NULL);
+	uint64_t mask = bucket_mask(m->B);
+	uint32_t b = m->buckets + (uint32_t)(hash & mask);
+	if (m->oldbuckets) {
+		if (!(m->flags & GM_F_SAME_SIZE_GROW))
+			mask >>= 1;
+		uint32_t ob = m->oldbuckets + (uint32_t)(hash & mask);
+		if (!bucket_evacuated(m, ob))
+			b = ob;
+	}
+	uint8_t top = tophash_of(hash);
+	do {
+		const struct gm_bucket *p = bk(m, b);
+		for (int i = 0; i < GM_BUCKET_CNT; i++) {
+			if (p->tophash[i] != top) {
+				if (p->tophash[i] == GM_EMPTY_REST)
+					return false;
+				continue;
+			}
+			if (keys_equal(p->keys[i], key)) {
+				*rb = b;
+				*ri = i;
+				return true;
+			}
+		}
+		b = p->overflow;
+	} while (b);
+	return false;
 }
 
 bool gomap_load(struct gomap *m, int64_t key, int64_t *value)
 {
-	struct gm_op op;
-	gm_op_lookup_init(&op, key, NULL);
-	gomap_run(m, &op, NULL);
-	if (op.found && value)
-		*value = op.result;
-	return op.found;
+	if (m->is_nil || m->count == 0) /* M4.1 */
+		return false;
+	if (m->flags & GM_F_HASH_WRITING) /* M4.2: cannot happen unstepped */
+		return false;
+	uint32_t b;
+	int i;
+	if (!find(m, key, hash_of(m, key), &b, &i))
+		return false;
+	if (value)
+		*value = bk(m, b)->vals[i];
+	return true;
+}
+
+/* M7.3 growWork */
+static inline void grow_work(struct gomap *m, uint64_t bucket)
+{
+	evacuate(m, bucket & oldbucket_mask(m), NULL);
+	if (m->oldbuckets)
+		evacuate(m, m->nevacuate, NULL);
+}
+
+bool gomap_store(struct gomap *m, int64_t key, int64_t value)
+{
+	if (m->is_nil || (m->flags & GM_F_HASH_WRITING)) /* M5.1, M5.2 */
+		return false;
+	uint64_t hash = hash_of(m, key);
+	uint8_t top = tophash_of(hash);
+	m->flags ^= GM_F_HASH_WRITING; /* M5.4 */
+	if (!m->buckets) {            /* M5.5 */
+		m->buckets = slab_alloc(m, 1);
+		m->cur_n = 1;
+	}
+	uint32_t b, insb;
+	int insi;
+again:
+	insb = 0;
+	insi = 0;
+	uint64_t bucket = hash & bucket_mask(m->B);
+	if (m->oldbuckets)
+		grow_work(m, bucket);
+	b = m->buckets + (uint32_t)bucket;
+	for (;;) { /* M5.7 */
+		struct gm_bucket *p = bk(m, b);
+		for (int i = 0; i < GM_BUCKET_CNT; i++) {
+			uint8_t t = p->tophash[i];
+			if (t != top) {
+				if (is_empty(t) && !insb) {
+					insb = b;
+					insi = i;
+				}
+				if (t == GM_EMPTY_REST)
+					goto absent;
+				continue;
+			}
+			if (!keys_equal(p->keys[i], key))
+				continue;
+			insb = b;
+			insi = i;
+			goto done;
+		}
+		if (!p->overflow)
+			break;
+		b = p->overflow;
+	}
+absent:
+	if (!m->oldbuckets && (over_load_factor(m->count + 1, m->B) || too_many_overflow(m->noverflow, m->B))) {
+		hash_grow(m, NULL); /* M5.8 */
+		goto again;
+	}
+	if (!insb) { /* M5.9 */
+		insb = newoverflow(m, b, NULL, bucket);
+		insi = 0;
+	}
+	bk(m, insb)->keys[insi] = key; /* M5.11 */
+	bk(m, insb)->tophash[insi] = top;
+	m->count++;
+done:
+	if (!(m->flags & GM_F_HASH_WRITING)) /* M5.12 */
+		return false;
+	m->flags &= (uint8_t)~GM_F_HASH_WRITING;
+	bk(m, insb)->vals[insi] = value; /* M5.13 */
+	return true;
 }
 
 bool gomap_delete(struct gomap *m, int64_t key)
 {
-	struct gm_op op;
-	gm_op_delete_init(&op, key, NULL);
-	gomap_run(m, &op, NULL);
-	return op.found;
+	if (m->is_nil || m->count == 0) /* M6.1 */
+		return false;
+	if (m->flags & GM_F_HASH_WRITING) /* M6.2 */
+		return false;
+	uint64_t hash = hash_of(m, key);
+	m->flags ^= GM_F_HASH_WRITING; /* M6.3 */
+	uint64_t bucket = hash & bucket_mask(m->B);
+	if (m->oldbuckets) /* M6.4 */
+		grow_work(m, bucket);
+	uint32_t borig = m->buckets + (uint32_t)bucket, b = borig;
+	uint8_t top = tophash_of(hash);
+	bool found = false;
+	do { /* M6.5 */
+		struct gm_bucket *p = bk(m, b);
+		for (int i = 0; i < GM_BUCKET_CNT; i++) {
+			if (p->tophash[i] != top) {
+				if (p->tophash[i] == GM_EMPTY_REST)
+					goto out;
+				continue;
+			}
+			if (!keys_equal(p->keys[i], key))
+				continue;
+			/* M6.6 */
+			if (m->keykind == MV_KEY_STRING)
+				p->keys[i] = 0;
+			p->vals[i] = 0;
+			p->tophash[i] = GM_EMPTY_ONE;
+			if (slot_ends_chain(m, p, i))
+				mark_empty_rest(m, borig, b, i);
+			if (--m->count == 0)
+				m->hash0 = mv_rng_u32(&m->rng);
+			found = true;
+			goto out;
+		}
+		b = p->overflow;
+	} while (b);
+out:
+	if (!(m->flags & GM_F_HASH_WRITING)) /* M6.7 */
+		return false;
+	m->flags &= (uint8_t)~GM_F_HASH_WRITING;
+	return found;
 }

@@ -57,11 +57,11 @@ fi
 oracle=$root/build/oracle
 if [ ! -x "$oracle" ] || [ -n "$(find "$here" -maxdepth 1 \( -name '*.go' -o -name go.mod \) -newer "$oracle")" ]; then
 	mkdir -p "$root/build"
-	(cd "$here" && GOFLAGS= GOPROXY=off go build -o "$oracle" .) || die "could not build $oracle"
+	(cd "$here" && GOFLAGS='' GOPROXY=off go build -o "$oracle" .) || die "could not build $oracle"
 	# A fresh oracle first proves it reads this runtime right; if it
 	# cannot, its verdicts on mapviz would mean nothing.
-	if ! "$oracle" selftest >"$root/build/oracle-selftest.log" 2>&1; then
-		cat "$root/build/oracle-selftest.log" >&2
+	if ! log=$("$oracle" selftest 2>&1); then
+		printf '%s\n' "$log" >&2
 		rm -f "$oracle"
 		die "oracle selftest failed (above): the oracle does not match this Go runtime"
 	fi

@@ -50,8 +50,7 @@ func (tr *tracer[K]) h() *hmap { return hmapOf(tr.m) }
 // hash is the runtime's hash of k under the map's current hash0.
 func (tr *tracer[K]) hash(k K) uint64 { return hashOf(tr.t, tr.h(), k) }
 
-// count, B and growing read the live header.
-func (tr *tracer[K]) count() int    { return tr.h().count }
+// B and growing read the live header.
 func (tr *tracer[K]) B() uint8      { return tr.h().B }
 func (tr *tracer[K]) growing() bool { return tr.h().oldbuckets != nil }
 

@@ -284,7 +284,7 @@ func (w *work[K]) deletePattern(keys []K) {
 			order[i], order[j] = order[j], order[i]
 		}
 	case 1: // first first: emptyOne runs that turn into emptyRest at the end
-	case 2: // every other slot, then the rest
+	case 2: // every other slot (emptyOne holes), then the rest
 		var odd, even []K
 		for i, k := range order {
 			if i%2 == 0 {
@@ -294,11 +294,12 @@ func (w *work[K]) deletePattern(keys []K) {
 			}
 		}
 		order = append(odd, even...)
-	case 3: // a middle run, then the tail
-		if len(order) > 2 {
-			m := len(order) / 2
-			order = append(append([]K(nil), order[m/2:m]...), append(order[m:], order[:m/2]...)...)
-		}
+	case 3: // a run from the middle, then the tail, then the head
+		m := len(order) / 2
+		var o []K
+		o = append(o, order[m/2:m]...)
+		o = append(o, order[m:]...)
+		order = append(o, order[:m/2]...)
 	default:
 		w.r.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 	}

@@ -387,7 +387,96 @@ static void string_keys(void)
 	mv_strpool_done(&pool);
 }
 
+/* Compare two maps' observable state: header and every chain's slots. */
+static void assert_same_state(const struct gomap *a, const struct gomap *b, long op)
+{
+	if (a->count != b->count || a->B != b->B || a->flags != b->flags || a->noverflow != b->noverflow ||
+	    a->hash0 != b->hash0 || a->nevacuate != b->nevacuate || !a->buckets != !b->buckets ||
+	    !a->oldbuckets != !b->oldbuckets)
+		unit_fail(__FILE__, __LINE__, "op %ld: headers differ: count %lld/%lld B %u/%u flags %u/%u", op,
+			  (long long)a->count, (long long)b->count, a->B, b->B, a->flags, b->flags);
+	for (int arr = 0; arr < 2; arr++) {
+		uint32_t fa = arr ? a->oldbuckets : a->buckets, fb = arr ? b->oldbuckets : b->buckets;
+		if (!fa)
+			continue;
+		uint64_t n = arr ? gomap_noldbuckets(a) : (uint64_t)1 << a->B;
+		for (uint64_t j = 0; j < n; j++) {
+			uint32_t x = fa + (uint32_t)j, y = fb + (uint32_t)j;
+			for (; x && y; x = a->slab[x].overflow, y = b->slab[y].overflow) {
+				const struct gm_bucket *p = &a->slab[x], *q = &b->slab[y];
+				for (int i = 0; i < 8; i++) {
+					bool live = p->tophash[i] >= GM_MIN_TOPHASH;
+					if (p->tophash[i] != q->tophash[i] ||
+					    (live && (p->keys[i] != q->keys[i] || p->vals[i] != q->vals[i])))
+						unit_fail(__FILE__, __LINE__, "op %ld: %s bucket %llu slot %d differs", op,
+							  arr ? "old" : "new", (unsigned long long)j, i);
+				}
+			}
+			if (x || y)
+				unit_fail(__FILE__, __LINE__, "op %ld: chain lengths differ at bucket %llu", op,
+					  (unsigned long long)j);
+		}
+	}
+}
+
+/* The fast paths (gomap_store/load/delete) and the step machine agree on
+ * every bucket after every operation: the oracle checks the step machine
+ * against Go, this ties the fast paths to it. */
+static void fast_equals_stepped(void)
+{
+	for (int kind = 0; kind < 2; kind++) {
+		struct mv_strpool pool;
+		ASSERT(mv_strpool_init(&pool) == MV_OK);
+		struct gomap a, b;
+		enum mv_keykind kk = kind ? MV_KEY_STRING : MV_KEY_INT;
+		ASSERT(gomap_init(&a, kk, 0, 42, false, NULL, 0, &pool) == MV_OK);
+		ASSERT(gomap_init(&b, kk, 0, 42, false, NULL, 0, &pool) == MV_OK);
+		struct mv_rng r;
+		mv_rng_init(&r, 99 + (uint64_t)kind);
+		for (long i = 0; i < 60000; i++) {
+			/* phases: fill, churn over few keys (same-size grows), drain */
+			uint64_t space = i < 20000 ? 5000 : i < 40000 ? 60 : 5000;
+			int64_t key = (int64_t)(mv_rng_u64(&r) % space);
+			if (kind) {
+				char buf[32];
+				uint32_t id;
+				int n = snprintf(buf, sizeof buf, "k%lld", (long long)key);
+				ASSERT(mv_strpool_intern(&pool, buf, (size_t)n, &id) == MV_OK);
+				key = id;
+			}
+			unsigned what = (unsigned)(mv_rng_u64(&r) % 10);
+			if (i >= 40000)
+				what = what < 7 ? 9 : what;
+			struct gm_op op;
+			int64_t v1 = -1, v2 = -1;
+			if (what < 5) {
+				ASSERT(gomap_store(&a, key, i));
+				gm_op_assign_init(&op, key, i, NULL);
+				ASSERT(gomap_run(&b, &op, NULL));
+			} else if (what < 8) {
+				bool f1 = gomap_load(&a, key, &v1);
+				gm_op_lookup_init(&op, key, NULL);
+				gomap_run(&b, &op, NULL);
+				ASSERT_EQ(f1, op.found);
+				if (f1)
+					ASSERT_EQ(v1, op.result);
+				(void)v2;
+			} else {
+				bool f1 = gomap_delete(&a, key);
+				gm_op_delete_init(&op, key, NULL);
+				ASSERT(gomap_run(&b, &op, NULL));
+				ASSERT_EQ(f1, op.found);
+			}
+			assert_same_state(&a, &b, i);
+		}
+		gomap_done(&a);
+		gomap_done(&b);
+		mv_strpool_done(&pool);
+	}
+}
+
 const struct unit_test gomap_tests[] = {
+	UNIT(fast_equals_stepped),
 	UNIT(makemap_hints),
 	UNIT(prealloc_counts),
 	UNIT(roundupsize),
