@@ -134,7 +134,8 @@ int cmd_run(int argc, char **argv)
 	struct mv_world w;
 	enum mv_status st = mv_world_init(&w, &sc.spec);
 	if (st != MV_OK) {
-		fprintf(stderr, "%s: cannot run this scene: %s\n", sc.path, mv_strerror(st));
+		const char *why = mv_world_unsupported(&sc.spec);
+		fprintf(stderr, "%s: cannot run this scene: %s\n", sc.path, why ? why : mv_strerror(st));
 		scene_free(&sc);
 		return 1;
 	}
@@ -196,7 +197,8 @@ static int test_one(const char *arg)
 	struct mv_world w;
 	enum mv_status st = mv_world_init(&w, &sc.spec);
 	if (st != MV_OK) {
-		printf("FAIL %s: cannot run: %s\n", sc.name, mv_strerror(st));
+		const char *reason = mv_world_unsupported(&sc.spec);
+		printf("FAIL %s: cannot run: %s\n", sc.name, reason ? reason : mv_strerror(st));
 		scene_free(&sc);
 		return 1;
 	}
@@ -208,7 +210,7 @@ static int test_one(const char *arg)
 		n++;
 	const struct scene_expect *e = &sc.expect;
 	enum mv_end want = e->has_status ? status_to_end[e->status] : MV_END_OK;
-	const struct gomap *m = &w.map;
+	const struct gomap *m = &w.maps[0];
 	if (!mv_world_ended(&w))
 		snprintf(why, sizeof why, "did not end within %llu steps", TEST_MAX_STEPS);
 	else if (w.end != want)
@@ -236,6 +238,16 @@ static int test_one(const char *arg)
 			if (!t.seen[e->events[i]])
 				snprintf(why, sizeof why, "expected a %s event, none happened",
 					 mv_event_name((enum mv_event_kind)e->events[i]));
+		if (e->has_leaked && !why[0]) {
+			uint64_t want_leaked = 0;
+			for (uint32_t i = 0; i < e->nleaked; i++)
+				for (uint32_t k = 0; k < w.nworkers; k++)
+					if (strcmp(sc.spec.workers[k].name, e->leaked[i]) == 0)
+						want_leaked |= (uint64_t)1 << k;
+			if (want_leaked != w.leaked)
+				snprintf(why, sizeof why, "expected leaked workers %#llx, got %#llx",
+					 (unsigned long long)want_leaked, (unsigned long long)w.leaked);
+		}
 		for (uint32_t i = 0; i < e->nno_events && !why[0]; i++)
 			if (t.seen[e->no_events[i]])
 				snprintf(why, sizeof why, "expected no %s event, one happened",

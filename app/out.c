@@ -102,6 +102,52 @@ void out_json_state(FILE *f, const struct gomap *m, enum out_state level)
 	fputc('}', f);
 }
 
+static void json_locks(FILE *f, const struct mv_world *w)
+{
+	fputs("{", f);
+	for (uint32_t l = 0; l < w->nlocks; l++) {
+		const struct mv_lock *lk = &w->locks[l];
+		char buf[32];
+		const char *name = mv_world_lock_name(w, l, buf, sizeof buf);
+		if (l)
+			fputc(',', f);
+		out_json_string(f, name, strlen(name));
+		if (lk->kind == MV_LOCK_MUTEX) {
+			fprintf(f, ":{\"kind\":\"mutex\",\"state\":%d,\"waiters\":[", lk->mu.state);
+			for (uint32_t k = 0; k < lk->mu.sema.n; k++) {
+				const char *wn = w->spec->workers[lk->mu.sema.q[k]].name;
+				if (k)
+					fputc(',', f);
+				out_json_string(f, wn, strlen(wn));
+			}
+			fputs("]}", f);
+		} else {
+			fprintf(f, ":{\"kind\":\"rwmutex\",\"readerCount\":%d,\"readerWait\":%d,\"w\":%d}",
+				lk->rw.reader_count, lk->rw.reader_wait, lk->rw.w.state);
+		}
+	}
+	fputs("}", f);
+}
+
+void out_json_world_state(FILE *f, const struct mv_world *w, enum out_state level)
+{
+	if (w->nmaps == 1) {
+		out_json_state(f, &w->maps[0], level);
+	} else {
+		fputs("{\"shards\":[", f);
+		for (uint32_t s = 0; s < w->nmaps; s++) {
+			if (s)
+				fputc(',', f);
+			out_json_state(f, &w->maps[s], level);
+		}
+		fputs("]}", f);
+	}
+	if (w->nlocks) {
+		fputs(",\"locks\":", f);
+		json_locks(f, w);
+	}
+}
+
 /* ---- text helpers ---- */
 
 static void text_key(FILE *f, const struct gomap *m, int64_t key)
@@ -159,6 +205,28 @@ static void text_bucket_row(FILE *f, const struct gomap *m, const char *label, u
 	}
 }
 
+static void text_state(FILE *f, const struct gomap *m, enum out_state level);
+
+static void text_world_state(FILE *f, const struct mv_world *w, enum out_state level)
+{
+	for (uint32_t s = 0; s < w->nmaps; s++) {
+		if (w->nmaps > 1)
+			fprintf(f, "        shard %u:\n", s);
+		text_state(f, &w->maps[s], level);
+	}
+	for (uint32_t l = 0; l < w->nlocks; l++) {
+		const struct mv_lock *lk = &w->locks[l];
+		char buf[32];
+		fprintf(f, "        lock %s: ", mv_world_lock_name(w, l, buf, sizeof buf));
+		if (lk->kind == MV_LOCK_MUTEX)
+			fprintf(f, "Mutex state %d (%s, %d waiting)\n", lk->mu.state,
+				lk->mu.state & MV_MUTEX_LOCKED ? "locked" : "unlocked", mv_mutex_waiters(&lk->mu));
+		else
+			fprintf(f, "RWMutex readerCount %d readerWait %d w.state %d\n", lk->rw.reader_count,
+				lk->rw.reader_wait, lk->rw.w.state);
+	}
+}
+
 static void text_state(FILE *f, const struct gomap *m, enum out_state level)
 {
 	fprintf(f, "        count %" PRId64 "  B %u  flags %u  noverflow %u  hash0 %" PRIu32, m->count, m->B,
@@ -182,7 +250,7 @@ static const char *worker_name(const struct out *o, uint32_t w)
 static void text_event(struct out *o, uint32_t w, const struct mv_event *ev)
 {
 	FILE *f = o->f;
-	const struct gomap *m = &o->world->map;
+	const struct gomap *m = &o->world->maps[0];
 	fprintf(f, "%6" PRIu64 " %-10s   * ", o->world->step, worker_name(o, w));
 	switch (ev->kind) {
 	case MV_EV_BUCKET_ALLOC:
@@ -252,6 +320,31 @@ static void text_event(struct out *o, uint32_t w, const struct mv_event *ev)
 	case MV_EV_WORKER_DONE:
 		fputs("finished its program", f);
 		break;
+	case MV_EV_LOCK_WAIT:
+		fputs("lock is taken: goes to sleep on its semaphore", f);
+		break;
+	case MV_EV_LOCK_ACQUIRE:
+		fputs("acquired the lock", f);
+		break;
+	case MV_EV_LOCK_RELEASE:
+		fputs("released the lock", f);
+		break;
+	case MV_EV_LOCK_HANDOFF:
+		fprintf(f, "starvation mode: hands the lock straight to %s",
+			ev->other >= 0 ? worker_name(o, (uint32_t)ev->other) : "?");
+		break;
+	case MV_EV_SIGNAL_CLOSE:
+		fprintf(f, "closed the channel: %" PRId64 " waiter(s) released", ev->n);
+		break;
+	case MV_EV_DATA_RACE:
+		fprintf(f, "DATA RACE (%s): %s here vs %s in %s; %s", ev->msg ? ev->msg : "",
+			mv_instr_name((enum mv_instr_kind)ev->x), mv_instr_name((enum mv_instr_kind)ev->y),
+			ev->other >= 0 ? worker_name(o, (uint32_t)ev->other) : "?",
+			ev->caught ? "the runtime's check caught it" : "the runtime's check did not catch it");
+		break;
+	case MV_EV_DEADLOCK:
+		fprintf(f, "fatal error: %s", ev->msg);
+		break;
 	default:
 		fputs(mv_event_name(ev->kind), f);
 		break;
@@ -264,7 +357,7 @@ static void text_event(struct out *o, uint32_t w, const struct mv_event *ev)
 static void json_event(struct out *o, uint32_t w, const struct mv_event *ev)
 {
 	FILE *f = o->f;
-	const struct gomap *m = &o->world->map;
+	const struct gomap *m = &o->world->maps[0];
 	fprintf(f, "{\"type\":\"event\",\"step\":%" PRIu64 ",\"worker\":", o->world->step);
 	out_json_string(f, worker_name(o, w), strlen(worker_name(o, w)));
 	fprintf(f, ",\"event\":\"%s\"", mv_event_name(ev->kind));
@@ -286,6 +379,10 @@ static void json_event(struct out *o, uint32_t w, const struct mv_event *ev)
 		case 'h': fprintf(f, ",\"hash0\":%" PRIu32, ev->hash0); break;
 		case 'g': fprintf(f, ",\"same_size\":%s", ev->same_size ? "true" : "false"); break;
 		case 'c': fprintf(f, ",\"caught\":%s", ev->caught ? "true" : "false"); break;
+		case 'p':
+			fprintf(f, ",\"op\":\"%s\",\"other_op\":\"%s\"", mv_instr_name((enum mv_instr_kind)ev->x),
+				mv_instr_name((enum mv_instr_kind)ev->y));
+			break;
 		case 'w':
 			fputs(",\"other\":", f);
 			if (ev->other >= 0)
@@ -326,38 +423,41 @@ static void ev_cb(void *ctx, uint32_t w, const struct mv_event *ev)
 		text_event(o, w, ev);
 }
 
-static void step_cb(void *ctx, uint32_t w, enum gm_phase phase, const struct gm_op *op)
+static void step_cb(void *ctx, uint32_t w, const char *phase)
 {
 	struct out *o = ctx;
 	const struct mv_instr *in = mv_world_instr(o->world, w);
 	if (o->every != OUT_EVERY_STEP)
 		return;
-	(void)op;
 	if (o->format == OUT_JSONL) {
 		fprintf(o->f, "{\"type\":\"step\",\"step\":%" PRIu64 ",\"worker\":", o->world->step);
 		out_json_string(o->f, worker_name(o, w), strlen(worker_name(o, w)));
 		fprintf(o->f, ",\"op\":\"%s\",\"phase\":\"%s\"}\n", in ? mv_instr_name(in->kind) : "",
-			gm_phase_name(phase));
+			phase);
 	} else {
 		fprintf(o->f, "%6" PRIu64 " %-10s %s: %s\n", o->world->step, worker_name(o, w),
-			in ? mv_instr_name(in->kind) : "", gm_phase_name(phase));
+			in ? mv_instr_name(in->kind) : "", phase);
 	}
 }
 
 static void json_result(struct out *o, const struct mv_oprec *r)
 {
 	FILE *f = o->f;
-	const struct gomap *m = &o->world->map;
-	switch (r->instr) {
+	const struct gomap *m = &o->world->maps[0];
+	switch (r->in->kind) {
 	case MV_I_LOAD:
-		fprintf(f, ",\"result\":{\"value\":%" PRId64 ",\"ok\":%s}", r->op->found ? r->op->result : 0,
-			r->op->found ? "true" : "false");
+		fprintf(f, ",\"result\":{\"value\":%" PRId64 ",\"ok\":%s}", r->ok ? r->result : 0,
+			r->ok ? "true" : "false");
 		break;
 	case MV_I_DELETE:
-		fprintf(f, ",\"result\":{\"deleted\":%s}", r->op->found ? "true" : "false");
+		fprintf(f, ",\"result\":{\"deleted\":%s}", r->ok ? "true" : "false");
 		break;
 	case MV_I_LEN:
-		fprintf(f, ",\"result\":%" PRId64, r->op->result);
+		fprintf(f, ",\"result\":%" PRId64, r->result);
+		break;
+	case MV_I_TRYLOCK:
+	case MV_I_TRYRLOCK:
+		fprintf(f, ",\"result\":{\"ok\":%s}", r->ok ? "true" : "false");
 		break;
 	case MV_I_RANGE:
 		fputs(",\"result\":[", f);
@@ -376,19 +476,23 @@ static void json_result(struct out *o, const struct mv_oprec *r)
 static void text_result(struct out *o, const struct mv_oprec *r)
 {
 	FILE *f = o->f;
-	const struct gomap *m = &o->world->map;
-	switch (r->instr) {
+	const struct gomap *m = &o->world->maps[0];
+	switch (r->in->kind) {
 	case MV_I_LOAD:
-		if (r->op->found)
-			fprintf(f, " -> %" PRId64 ", true", r->op->result);
+		if (r->ok)
+			fprintf(f, " -> %" PRId64 ", true", r->result);
 		else
 			fputs(" -> 0, false", f);
 		break;
 	case MV_I_DELETE:
-		fputs(r->op->found ? " (deleted)" : " (absent)", f);
+		fputs(r->ok ? " (deleted)" : " (absent)", f);
 		break;
 	case MV_I_LEN:
-		fprintf(f, " -> %" PRId64, r->op->result);
+		fprintf(f, " -> %" PRId64, r->result);
+		break;
+	case MV_I_TRYLOCK:
+	case MV_I_TRYRLOCK:
+		fputs(r->ok ? " -> true" : " -> false", f);
 		break;
 	case MV_I_RANGE:
 		fputs(" ->", f);
@@ -409,43 +513,53 @@ static void op_cb(void *ctx, const struct mv_oprec *r)
 {
 	struct out *o = ctx;
 	FILE *f = o->f;
-	const struct gomap *m = &o->world->map;
+	const struct gomap *m = &o->world->maps[0];
 	if (o->every != OUT_EVERY_EVENT) {
 		const char *wn = worker_name(o, r->worker);
 		if (o->format == OUT_JSONL) {
 			fprintf(f, "{\"type\":\"op\",\"step\":%" PRIu64 ",\"worker\":", o->world->step);
 			out_json_string(f, wn, strlen(wn));
-			fprintf(f, ",\"op\":\"%s\"", mv_instr_name(r->instr));
+			fprintf(f, ",\"op\":\"%s\"", mv_instr_name(r->in->kind));
 			if (r->has_key) {
 				fputs(",\"key\":", f);
 				out_json_key(f, m, r->key);
 				fprintf(f, ",\"hash\":\"0x%016" PRIx64 "\"", r->hash);
 			}
-			if (r->instr == MV_I_STORE)
+			if (r->in->kind == MV_I_STORE)
 				fprintf(f, ",\"value\":%" PRId64, r->op->value);
+			if (!r->op->wrapped && (r->op->stage == MV_ST_LOCK || r->op->stage == MV_ST_UNLOCK)) {
+				char buf[32];
+				const char *ln = mv_world_lock_name(o->world, r->op->lock, buf, sizeof buf);
+				fputs(",\"lock\":", f);
+				out_json_string(f, ln, strlen(ln));
+			}
 			json_result(o, r);
 			if (o->state != OUT_STATE_NONE) {
 				fputs(",\"state\":", f);
-				out_json_state(f, m, o->state);
+				out_json_world_state(f, o->world, o->state);
 			}
 			fputs("}\n", f);
 		} else {
-			fprintf(f, "%6" PRIu64 " %-10s %s", o->world->step, wn, mv_instr_name(r->instr));
+			fprintf(f, "%6" PRIu64 " %-10s %s", o->world->step, wn, mv_instr_name(r->in->kind));
 			if (r->has_key) {
 				fputc(' ', f);
 				text_key(f, m, r->key);
 			}
-			if (r->instr == MV_I_STORE)
+			if (r->in->kind == MV_I_STORE)
 				fprintf(f, " = %" PRId64, r->op->value);
+			if (!r->op->wrapped && (r->op->stage == MV_ST_LOCK || r->op->stage == MV_ST_UNLOCK)) {
+				char buf[32];
+				fprintf(f, " %s", mv_world_lock_name(o->world, r->op->lock, buf, sizeof buf));
+			}
+			if (r->in->kind == MV_I_SLEEP)
+				fprintf(f, " %" PRId64 " steps", r->in->n);
 			text_result(o, r);
-			if (r->op->outcome != GM_OUT_NONE)
-				fprintf(f, "  !! %s", gm_outcome_message(r->op->outcome));
 			fputc('\n', f);
 			if (o->state != OUT_STATE_NONE)
-				text_state(f, m, o->state);
+				text_world_state(f, o->world, o->state);
 		}
 	}
-	if (r->instr == MV_I_RANGE)
+	if (r->in->kind == MV_I_RANGE)
 		o->range_n = 0;
 }
 
@@ -487,7 +601,7 @@ void out_begin(struct out *o)
 		fputs("]", f);
 		if (o->state != OUT_STATE_NONE) {
 			fputs(",\"state\":", f);
-			out_json_state(f, &o->world->map, o->state);
+			out_json_world_state(f, o->world, o->state);
 		}
 		fputs("}\n", f);
 	} else {
@@ -498,7 +612,7 @@ void out_begin(struct out *o)
 			sp->map.key == MV_KEY_INT ? "int64" : "string", mv_impl_name(sp->map.impl), sp->map.hint,
 			sp->nworkers);
 		if (o->state != OUT_STATE_NONE)
-			text_state(f, &o->world->map, o->state);
+			text_world_state(f, o->world, o->state);
 		fputs("  step worker     what happened\n", f);
 	}
 }
@@ -511,16 +625,29 @@ void out_end(struct out *o)
 		fprintf(f, "{\"type\":\"end\",\"steps\":%" PRIu64 ",\"status\":\"%s\",\"message\":", w->step,
 			mv_end_name(w->end));
 		out_json_string(f, w->message ? w->message : "", w->message ? strlen(w->message) : 0);
-		fputs(",\"leaked\":[]", f);
+		fputs(",\"leaked\":[", f);
+		bool first = true;
+		for (uint32_t i = 0; i < w->nworkers; i++) {
+			if (!(w->leaked >> i & 1))
+				continue;
+			if (!first)
+				fputc(',', f);
+			first = false;
+			out_json_string(f, worker_name(o, i), strlen(worker_name(o, i)));
+		}
+		fputc(']', f);
 		if (o->state != OUT_STATE_NONE) {
 			fputs(",\"state\":", f);
-			out_json_state(f, &w->map, o->state);
+			out_json_world_state(f, w, o->state);
 		}
 		fputs("}\n", f);
 	} else {
 		fprintf(f, "end: %s after %" PRIu64 " steps", mv_end_name(w->end), w->step);
 		if (w->message)
 			fprintf(f, " (%s)", w->message);
+		for (uint32_t i = 0, n = 0; i < w->nworkers; i++)
+			if (w->leaked >> i & 1)
+				fprintf(f, "%s%s", n++ ? ", " : "; leaked (blocked forever): ", worker_name(o, i));
 		fputc('\n', f);
 	}
 }
@@ -534,21 +661,24 @@ void out_go_report(FILE *f, const struct mv_world *w, const struct scene *sc)
 	for (uint32_t i = 0; i < w->nworkers; i++) {
 		const struct mv_worker *wk = &w->workers[i];
 		if (wk->state == MV_W_DONE && (int32_t)i != w->culprit)
-			continue;
-		const char *state = (int32_t)i == w->culprit ? "running" : "runnable";
-		fprintf(f, "goroutine %u [%s]:\n", i + 1, state);
+			continue; /* Go lists only goroutines that still exist */
+		fprintf(f, "goroutine %u [%s]:\n", i + 1, mv_world_wait_reason(w, i));
 		const struct mv_instr *in = mv_world_instr(w, i);
 		fprintf(f, "main.%s()\n", sc->spec.workers[i].name);
 		if (in) {
 			fprintf(f, "\t%s", mv_instr_name(in->kind));
 			if (wk->in_op && (in->kind == MV_I_STORE || in->kind == MV_I_LOAD || in->kind == MV_I_DELETE)) {
 				fputc(' ', f);
-				text_key(f, &w->map, wk->op.key);
+				text_key(f, &w->maps[0], wk->op.key);
 			}
-			if ((int32_t)i == w->culprit)
-				fprintf(f, ", in phase %s", gm_phase_name(wk->op.last));
+			if (wk->in_op && (wk->op.stage == MV_ST_LOCK || wk->op.stage == MV_ST_UNLOCK)) {
+				char buf[32];
+				fprintf(f, " %s", mv_world_lock_name(w, wk->op.lock, buf, sizeof buf));
+			}
+			if ((int32_t)i == w->culprit && wk->op.stage == MV_ST_MAP)
+				fprintf(f, ", in phase %s", gm_phase_name(wk->op.gm.last));
 			else if (wk->in_op && wk->op.steps)
-				fprintf(f, ", preempted before phase %s", gm_phase_name(wk->op.phase));
+				fprintf(f, ", at phase %s", mv_world_phase(w, i));
 			fprintf(f, "\n\t%s:%u\n", sc->path, in->line);
 		}
 		fputc('\n', f);

@@ -40,6 +40,9 @@ void out_json_string(FILE *f, const char *s, size_t n);
 void out_json_key(FILE *f, const struct gomap *m, int64_t key);
 /* The map's STATE object (DESIGN) at the given level (header or full). */
 void out_json_state(FILE *f, const struct gomap *m, enum out_state level);
+/* The world's state: the map's STATE (or {"shards":[STATE...]}), then
+ * ,"locks":{...} when the world has locks (a field of the enclosing record). */
+void out_json_world_state(FILE *f, const struct mv_world *w, enum out_state level);
 
 void out_init(struct out *o, FILE *f, const struct scene *sc, struct mv_world *w);
 void out_done(struct out *o);

@@ -87,6 +87,7 @@ struct y_range {
 	int64_t *start;
 	int64_t *offset;
 	char *var;
+	char *val;
 	struct y_item *body;
 	unsigned nbody;
 };
@@ -249,6 +250,7 @@ static const cyaml_schema_field_t range_fields[] = {
 	CYAML_FIELD_INT_PTR("start", OPT, struct y_range, start),
 	CYAML_FIELD_INT_PTR("offset", OPT, struct y_range, offset),
 	CYAML_FIELD_STRING_PTR("var", OPT, struct y_range, var, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("val", OPT, struct y_range, val, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_SEQUENCE_COUNT("do", OPT | CYAML_FLAG_POINTER, struct y_range, body, nbody, &item_entry, 0,
 				   CYAML_UNLIMITED),
 	CYAML_FIELD_END,
@@ -546,6 +548,9 @@ struct cy_log {
 };
 
 static void cy_logger(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
+	__attribute__((format(printf, 3, 0)));
+
+static void cy_logger(cyaml_log_t level, void *ctx, const char *fmt, va_list args)
 {
 	struct cy_log *l = ctx;
 	char buf[512];
@@ -567,7 +572,6 @@ static void cy_logger(cyaml_log_t level, void *ctx, const char *fmt, va_list arg
 enum { VT_NONE, VT_INT, VT_STR }; /* what a variable in scope holds */
 
 struct ld {
-	const char *path;
 	struct ytree t;
 	struct yerr err;
 	struct scene *s;
@@ -831,8 +835,9 @@ static int opd_int(struct ld *L, uint32_t node, const char *text, const char *la
 /*
  * A string key: literal text, or a template in which $name stands for a
  * variable in scope and $$ for '$'.  The template is stored with $N (N the
- * variable's index); a key that is just "$k" with k a range variable over
- * a string map is that variable itself.
+ * variable's index; the engine writes an int variable in decimal and a
+ * range key of a string map as its text); a key that is just "$k", k such
+ * a range key, is that variable itself.
  */
 static int opd_str(struct ld *L, uint32_t node, const char *text, size_t len, const char *label,
 		   struct mv_operand *out)
@@ -864,11 +869,6 @@ static int opd_str(struct ld *L, uint32_t node, const char *text, size_t len, co
 					      "$$ for a literal $", q_node(L, node, q, sizeof q), label);
 			} else if (v < 0) {
 				rc = var_unknown(L, node, p, text + p + 1, nl, label);
-			} else if (L->vtype[v] == VT_STR && (p != 0 || nl + 1 != len)) {
-				ytree_pos_in(&L->t, node, p, &line, &col);
-				rc = fail_pos(L, line, col,
-					      "found '$%s' inside a longer key for %s, but it holds a string key; "
-					      "expected it alone, as \"$%s\"", L->vname[v], label, L->vname[v]);
 			} else {
 				tl += (size_t)sprintf(tmpl + tl, "$%d", v);
 				if (first < 0)
@@ -882,7 +882,7 @@ static int opd_str(struct ld *L, uint32_t node, const char *text, size_t len, co
 		if (nrefs == 0) {
 			id = pool_id(L, L->strs, node, lit, ll);
 			out->kind = MV_OPD_STR;
-		} else if (L->vtype[first] == VT_STR) {
+		} else if (nrefs == 1 && L->vtype[first] == VT_STR && text[0] == '$' && tl == 2) {
 			id = 0;
 			out->kind = MV_OPD_VAR;
 			out->var = (uint8_t)first;
@@ -970,7 +970,7 @@ static int var_bind(struct ld *L, uint32_t node, const char *name, uint8_t type,
 			break;
 	if (i < L->nvars && L->vtype[i] != VT_NONE) {
 		const struct ynode *d = &L->t.nodes[L->vnode[i]];
-		return fail(L, node, "found variable '%s' for %s while an enclosing loop (%u:%u) binds it, "
+		return fail(L, node, "found variable '%s' for %s while it is bound already (at %u:%u), "
 			    "expected a different name", name, label, d->line, d->col);
 	}
 	if (i == L->nvars) {
@@ -994,25 +994,37 @@ struct emit {
 static int emit_ops(struct ld *L, struct emit *E, const struct y_item *items, unsigned n, uint32_t seq,
 		    unsigned depth);
 
+/*
+ * The body of a repeat or range: bind its variables (var: the counter or
+ * the key; val: the value, range only), flatten the body after `in`, set
+ * in->body, unbind.
+ */
 static int emit_body(struct ld *L, struct emit *E, struct mv_instr *in, uint32_t opkey, uint32_t args,
-		     const char *var, uint8_t vtype, const struct y_item *body, unsigned nbody, unsigned depth)
+		     const char *var, uint8_t vtype, const char *val, const struct y_item *body, unsigned nbody,
+		     unsigned depth)
 {
 	const char *op = instr_names[in->kind];
 	char label[32];
-	uint8_t idx = SCENE_NO_VAR;
+	uint8_t idx = SCENE_NO_VAR, idx2 = SCENE_NO_VAR;
 	if (depth + 1 > MV_MAX_DEPTH)
 		return fail(L, opkey, "found %s nested %u bodies deep, expected at most %d nested repeat/range "
 			    "bodies", op, depth + 1, MV_MAX_DEPTH);
 	snprintf(label, sizeof label, "%s.var", op);
 	if (var && var_bind(L, ytree_get(&L->t, args, "var"), var, vtype, label, &idx))
 		return -1;
+	snprintf(label, sizeof label, "%s.val", op);
+	if (val && var_bind(L, ytree_get(&L->t, args, "val"), val, VT_INT, label, &idx2))
+		return -1;
 	in->var = idx;
+	in->var2 = idx2;
 	uint32_t start = E->pos;
 	if (nbody && emit_ops(L, E, body, nbody, ytree_get(&L->t, args, "do"), depth + 1))
 		return -1;
 	in->body = E->pos - start;
 	if (idx != SCENE_NO_VAR)
 		L->vtype[idx] = VT_NONE;
+	if (idx2 != SCENE_NO_VAR)
+		L->vtype[idx2] = VT_NONE;
 	return 0;
 }
 
@@ -1035,7 +1047,7 @@ static int emit_one(struct ld *L, struct emit *E, const struct y_item *item, uin
 	in->var2 = SCENE_NO_VAR;
 	in->line = t->nodes[k].line;
 	in->col = t->nodes[k].col;
-	if (!args && t->nodes[v].kind == YN_MAP && t->nodes[v].n > 0)
+	if (!args && (kind != MV_I_RANGE && kind != MV_I_LEN && kind != MV_I_CLEAR))
 		return fail(L, k, "internal error: libcyaml left out the arguments of %s", op);
 
 	switch (kind) {
@@ -1069,15 +1081,15 @@ static int emit_one(struct ld *L, struct emit *E, const struct y_item *item, uin
 			return range_error(L, ytree_get(t, v, "offset"), "range.offset", 0, 7);
 		in->start = a->start ? (int32_t)*a->start : -1;
 		in->offset = a->offset ? (int32_t)*a->offset : -1;
-		return emit_body(L, E, in, k, v, a->var, L->keykind == MV_KEY_INT ? VT_INT : VT_STR, a->body,
-				 a->nbody, depth);
+		return emit_body(L, E, in, k, v, a->var, L->keykind == MV_KEY_INT ? VT_INT : VT_STR, a->val,
+				 a->body, a->nbody, depth);
 	}
 	case MV_I_REPEAT: {
 		const struct y_repeat *a = args;
 		if (a->times < 0 || a->times > SCENE_MAX_COUNT)
 			return range_error(L, ytree_get(t, v, "times"), "repeat.times", 0, SCENE_MAX_COUNT);
 		in->n = a->times;
-		return emit_body(L, E, in, k, v, a->var, VT_INT, a->body, a->nbody, depth);
+		return emit_body(L, E, in, k, v, a->var, VT_INT, NULL, a->body, a->nbody, depth);
 	}
 	case MV_I_LEN:
 	case MV_I_CLEAR:
@@ -1601,7 +1613,6 @@ int scene_load(const char *path, struct scene *out, char *err, size_t errlen)
 		return -1;
 
 	memset(&L, 0, sizeof L);
-	L.path = path;
 	L.s = out;
 	L.priv = out->priv = mv_xcalloc(1, sizeof *L.priv);
 	out->spec.strs = L.strs = mv_xcalloc(1, sizeof *L.strs);

@@ -202,9 +202,9 @@ static int parser_error(const yaml_parser_t *p, const char *buf, size_t len, str
 		return yerr_set(err, 0, 0, "out of memory while parsing YAML");
 	case YAML_READER_ERROR:
 		ytree_offset_pos(buf, len, p->problem_offset, &line, &col);
-		if (p->problem_value >= 0 && strstr(problem, "UTF-8"))
+		if (strstr(problem, "UTF-8") && p->problem_offset < len) /* the byte where it starts */
 			return yerr_set(err, line, col, "found byte 0x%02x (%s), expected UTF-8 text",
-					p->problem_value & 0xFF, problem);
+					(unsigned char)buf[p->problem_offset], problem);
 		if (p->problem_value >= 0)
 			return yerr_set(err, line, col, "found character U+%04X (%s), expected printable text",
 					(unsigned)p->problem_value, problem);

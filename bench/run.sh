@@ -51,10 +51,13 @@ for v in "$N" "$ROUNDS" "$REPS"; do
 done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/mapviz-bench.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT INT TERM
+trap 'rm -rf "$WORK"' EXIT
+trap 'exit 130' INT TERM
 : >"$WORK/ratios"
 
 # --- pinning ---------------------------------------------------------------
+# $PIN prefixes a single-threaded run; a section measuring threads (contention)
+# should not use it.
 PIN=""
 PIN_NOTE="not pinned"
 if [ "${BENCH_CPU:-}" != none ] && command -v taskset >/dev/null 2>&1; then

@@ -8,6 +8,7 @@
  * meaningful for that kind (the JSON writer prints exactly those):
  *   k key  v value  b bucket  s slot  t tophash  B B  o old bucket
  *   x entries moved to X  y entries moved to Y
+ *   p op (x) and other_op (y) as instruction names
  *   n count/number  h hash0  g same_size  m message  w other worker  c caught
  */
 #ifndef MV_EVENT_H
@@ -32,7 +33,7 @@
 	X(CLEAR, "clear", "h")                 /* M10.2 */                  \
 	X(FATAL, "fatal", "m")                 /* E2, E6, D5 */             \
 	X(PANIC, "panic", "m")                 /* E4.1 */                   \
-	X(DATA_RACE, "data_race", "wc")        /* unsynchronized overlap */ \
+	X(DATA_RACE, "data_race", "wcpm")      /* unsynchronized access */  \
 	X(LOCK_WAIT, "lock_wait", "n")                                      \
 	X(LOCK_ACQUIRE, "lock_acquire", "n")                                \
 	X(LOCK_RELEASE, "lock_release", "n")                                \

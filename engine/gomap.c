@@ -1042,6 +1042,21 @@ static inline bool find(const struct gomap *m, int64_t key, uint64_t hash, uint3
 		if (!bucket_evacuated(m, ob))
 			b = ob;
 	}
+	if (m->keykind == MV_KEY_INT) {
+		/* F3 mapaccess2_fast64: compare keys, then require a non-empty
+		 * tophash; no tophash compare, no emptyRest early exit */
+		do {
+			const struct gm_bucket *p = bk(m, b);
+			for (int i = 0; i < GM_BUCKET_CNT; i++)
+				if (p->keys[i] == key && !is_empty(p->tophash[i])) {
+					*rb = b;
+					*ri = i;
+					return true;
+				}
+			b = p->overflow;
+		} while (b);
+		return false;
+	}
 	uint8_t top = tophash_of(hash);
 	do {
 		const struct gm_bucket *p = bk(m, b);
@@ -1165,13 +1180,19 @@ bool gomap_delete(struct gomap *m, int64_t key)
 	do { /* M6.5 */
 		struct gm_bucket *p = bk(m, b);
 		for (int i = 0; i < GM_BUCKET_CNT; i++) {
-			if (p->tophash[i] != top) {
-				if (p->tophash[i] == GM_EMPTY_REST)
-					goto out;
-				continue;
+			if (m->keykind == MV_KEY_INT) {
+				/* F5 mapdelete_fast64: keys only, no early exit */
+				if (p->keys[i] != key || is_empty(p->tophash[i]))
+					continue;
+			} else {
+				if (p->tophash[i] != top) {
+					if (p->tophash[i] == GM_EMPTY_REST)
+						goto out;
+					continue;
+				}
+				if (!keys_equal(p->keys[i], key))
+					continue;
 			}
-			if (!keys_equal(p->keys[i], key))
-				continue;
 			/* M6.6 */
 			if (m->keykind == MV_KEY_STRING)
 				p->keys[i] = 0;

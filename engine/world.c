@@ -1,7 +1,8 @@
 /*
- * world: workers running programs of map operations, one micro-step at a
- * time; see world.h.  Everything here is deterministic: the only
- * randomness is the map's RNG and the scheduler's, both inside the world.
+ * world: workers running programs of map, lock and channel operations, one
+ * micro-step at a time; see world.h.  Everything here is deterministic: the
+ * only randomness is the maps' RNGs and the scheduler's, all inside the
+ * world, so a copy replays exactly.
  */
 #include "world.h"
 
@@ -67,6 +68,114 @@ const struct mv_instr *mv_world_instr(const struct mv_world *w, uint32_t i)
 	return pc < p->n ? &p->instrs[pc] : NULL;
 }
 
+static bool is_map_instr(enum mv_instr_kind k)
+{
+	switch (k) {
+	case MV_I_STORE:
+	case MV_I_LOAD:
+	case MV_I_DELETE:
+	case MV_I_RANGE:
+	case MV_I_LEN:
+	case MV_I_CLEAR:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_write_instr(enum mv_instr_kind k)
+{
+	return k == MV_I_STORE || k == MV_I_DELETE || k == MV_I_CLEAR;
+}
+
+const char *mv_world_phase(const struct mv_world *w, uint32_t i)
+{
+	const struct mv_worker *wk = &w->workers[i];
+	if (!wk->in_op)
+		return "";
+	switch (wk->op.stage) {
+	case MV_ST_LOCK:
+	case MV_ST_UNLOCK:
+		return mv_lk_phase_name(wk->op.lk.steps ? wk->op.lk.phase : MV_LK_PH_START);
+	case MV_ST_MAP:
+		return gm_phase_name(wk->op.gm.phase);
+	case MV_ST_SLEEP:
+		return "sleep";
+	case MV_ST_CLOSE:
+		return "close";
+	case MV_ST_WAIT:
+		return "receive";
+	}
+	return "";
+}
+
+const char *mv_world_wait_reason(const struct mv_world *w, uint32_t i)
+{
+	const struct mv_worker *wk = &w->workers[i];
+	if ((int32_t)i == w->culprit)
+		return "running";
+	switch (wk->state) {
+	case MV_W_BLOCKED:
+		return wk->wait == MV_WAIT_CHAN_RECEIVE ? "chan receive" : "semacquire"; /* D5 */
+	case MV_W_SLEEPING:
+		return "sleep";
+	case MV_W_DONE:
+		return "done";
+	case MV_W_RUNNABLE:
+		break;
+	}
+	return "runnable";
+}
+
+const char *mv_world_lock_name(const struct mv_world *w, uint32_t i, char *buf, unsigned len)
+{
+	const struct mv_world_spec *s = w->spec;
+	if (i < s->nlocks)
+		return s->locks[i].name;
+	if (s->map.impl == MV_IMPL_SHARDED) {
+		/* shard[N].mu */
+		unsigned n = i - w->map_lock, k = 0;
+		char num[12];
+		do {
+			num[k++] = (char)('0' + n % 10);
+			n /= 10;
+		} while (n && k < sizeof num);
+		unsigned o = 0;
+		const char *pre = "shard[";
+		while (*pre && o + 1 < len)
+			buf[o++] = *pre++;
+		while (k && o + 1 < len)
+			buf[o++] = num[--k];
+		pre = "].mu";
+		while (*pre && o + 1 < len)
+			buf[o++] = *pre++;
+		buf[o < len ? o : len - 1] = '\0';
+		return buf;
+	}
+	return "map.mu";
+}
+
+uint32_t mv_world_shard_of(const struct mv_world *w, int64_t key)
+{
+	/* The shard function of a typical Go sharded map: FNV-1a of the key's
+	 * bytes, modulo the shard count. */
+	uint64_t h = 1469598103934665603ULL;
+	if (w->spec->map.key == MV_KEY_STRING) {
+		size_t n;
+		const char *s = mv_strpool_get(w->spec->strs, (uint32_t)key, &n);
+		for (size_t i = 0; i < n; i++) {
+			h ^= (unsigned char)s[i];
+			h *= 1099511628211ULL;
+		}
+	} else {
+		for (int i = 0; i < 8; i++) {
+			h ^= (uint64_t)key >> (8 * i) & 0xff;
+			h *= 1099511628211ULL;
+		}
+	}
+	return (uint32_t)(h % w->nmaps);
+}
+
 /* ---- operands ---- */
 
 static void buf_put(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
@@ -101,22 +210,16 @@ static int64_t expand_template(struct mv_world *w, uint32_t i, uint32_t text)
 		while (k + 1 < tlen && t[k + 1] >= '0' && t[k + 1] <= '9')
 			v = v * 10 + (unsigned)(t[++k] - '0');
 		int64_t val = v < MV_MAX_VARS ? wk->vars[v] : 0;
-		if (w->spec->map.key == MV_KEY_STRING && (wk->var_str >> v & 1)) {
-			/* a range variable over a string map holds a key: its bytes */
+		if (v < MV_MAX_VARS && (wk->var_str >> v & 1)) {
+			/* a range variable over a string map holds a key: its bytes,
+			 * copied first because the pool may move as we intern */
 			size_t n;
 			const char *s = mv_strpool_get(w->spec->strs, (uint32_t)val, &n);
-			char tmp[64];
-			if (n < sizeof tmp) {
-				memcpy(tmp, s, n); /* the pool may move while we append */
-				buf_put(&buf, &len, &cap, tmp, n);
-			} else {
-				char *copy = mv_xmalloc(n);
-				memcpy(copy, s, n);
-				buf_put(&buf, &len, &cap, copy, n);
-				free(copy);
-			}
+			char *copy = mv_xmalloc(n + 1);
+			memcpy(copy, s, n);
+			buf_put(&buf, &len, &cap, copy, n);
+			free(copy);
 		} else {
-			/* decimal text of the variable */
 			char num[24];
 			size_t n = 0;
 			uint64_t u = val < 0 ? (uint64_t)0 - (uint64_t)val : (uint64_t)val;
@@ -144,6 +247,8 @@ int64_t mv_world_operand(struct mv_world *w, uint32_t i, const struct mv_operand
 	case MV_OPD_STR:
 		return o->str;
 	case MV_OPD_VAR:
+		if (o->var >= MV_MAX_VARS)
+			return o->num;
 		return (int64_t)((uint64_t)w->workers[i].vars[o->var] + (uint64_t)o->num);
 	case MV_OPD_TEMPLATE:
 		return expand_template(w, i, o->str);
@@ -153,7 +258,7 @@ int64_t mv_world_operand(struct mv_world *w, uint32_t i, const struct mv_operand
 	return 0;
 }
 
-/* ---- control flow ---- */
+/* ---- events ---- */
 
 static void emit_world(struct mv_world *w, uint32_t i, const struct mv_event *ev)
 {
@@ -161,37 +266,116 @@ static void emit_world(struct mv_world *w, uint32_t i, const struct mv_event *ev
 		w->obs->event(w->obs->ctx, i, ev);
 }
 
+struct step_sink {
+	struct mv_world *w;
+	uint32_t i;
+};
+
+static void sink_fn(void *ctx, const struct mv_event *ev)
+{
+	struct step_sink *s = ctx;
+	emit_world(s->w, s->i, ev);
+}
+
+/* ---- starting operations ---- */
+
+static void start_map_stage(struct mv_world *w, uint32_t i)
+{
+	struct mv_worker *wk = &w->workers[i];
+	struct mv_wop *op = &wk->op;
+	const struct mv_instr *in = &prog_of(w, i)->instrs[wk->op_pc];
+	const uint64_t *pin = in->has_hash ? &in->hash : NULL;
+	op->stage = MV_ST_MAP;
+	switch (op->instr) {
+	case MV_I_STORE:
+		gm_op_assign_init(&op->gm, op->key, op->value, pin);
+		break;
+	case MV_I_LOAD:
+		gm_op_lookup_init(&op->gm, op->key, pin);
+		break;
+	case MV_I_DELETE:
+		gm_op_delete_init(&op->gm, op->key, pin);
+		break;
+	case MV_I_RANGE:
+		gm_op_iter_init(&op->gm, in->start, in->offset);
+		break;
+	case MV_I_LEN:
+		gm_op_len_init(&op->gm);
+		break;
+	default:
+		gm_op_clear_init(&op->gm);
+		break;
+	}
+}
+
+static void start_lock_stage(struct mv_world *w, uint32_t i, enum mv_stage stage)
+{
+	struct mv_wop *op = &w->workers[i].op;
+	enum mv_instr_kind k;
+	op->stage = stage;
+	if (op->wrapped)
+		k = stage == MV_ST_LOCK ? (op->read ? MV_I_RLOCK : MV_I_LOCK) : (op->read ? MV_I_RUNLOCK : MV_I_UNLOCK);
+	else
+		k = op->instr;
+	mv_lock_op_init(&op->lk, k);
+}
+
 /* Set up the op of instruction pc for worker i. */
 static void start_op(struct mv_world *w, uint32_t i, const struct mv_instr *in, uint32_t pc)
 {
 	struct mv_worker *wk = &w->workers[i];
-	const uint64_t *pin = in->has_hash ? &in->hash : NULL;
-	switch (in->kind) {
-	case MV_I_STORE:
-		gm_op_assign_init(&wk->op, mv_world_operand(w, i, &in->key), mv_world_operand(w, i, &in->value), pin);
-		break;
-	case MV_I_LOAD:
-		gm_op_lookup_init(&wk->op, mv_world_operand(w, i, &in->key), pin);
-		break;
-	case MV_I_DELETE:
-		gm_op_delete_init(&wk->op, mv_world_operand(w, i, &in->key), pin);
-		break;
-	case MV_I_RANGE:
-		gm_op_iter_init(&wk->op, in->start, in->offset);
-		break;
-	case MV_I_LEN:
-		gm_op_len_init(&wk->op);
-		break;
-	case MV_I_CLEAR:
-		gm_op_clear_init(&wk->op);
-		break;
-	default:
-		/* not a map operation of this world (checked at init) */
-		gm_op_len_init(&wk->op);
-		break;
-	}
+	struct mv_wop *op = &wk->op;
+	memset(op, 0, sizeof *op);
+	op->instr = in->kind;
 	wk->in_op = true;
+	wk->mid_op = false;
 	wk->op_pc = pc;
+	if (is_map_instr(in->kind)) {
+		if (in->key.kind != MV_OPD_NONE)
+			op->key = mv_world_operand(w, i, &in->key);
+		if (in->value.kind != MV_OPD_NONE)
+			op->value = mv_world_operand(w, i, &in->value);
+		switch (w->spec->map.impl) {
+		case MV_IMPL_MUTEX:
+		case MV_IMPL_RWMUTEX:
+			op->wrapped = true;
+			op->read = w->spec->map.impl == MV_IMPL_RWMUTEX && !is_write_instr(in->kind);
+			op->lock = w->map_lock;
+			start_lock_stage(w, i, MV_ST_LOCK);
+			return;
+		case MV_IMPL_SHARDED:
+			op->wrapped = true;
+			op->read = !is_write_instr(in->kind);
+			op->all_shards = in->kind == MV_I_RANGE || in->kind == MV_I_LEN || in->kind == MV_I_CLEAR;
+			op->shard = op->all_shards ? 0 : mv_world_shard_of(w, op->key);
+			op->lock = w->map_lock + op->shard;
+			start_lock_stage(w, i, MV_ST_LOCK);
+			return;
+		default:
+			start_map_stage(w, i);
+			return;
+		}
+	}
+	switch (in->kind) {
+	case MV_I_LOCK:
+	case MV_I_UNLOCK:
+	case MV_I_RLOCK:
+	case MV_I_RUNLOCK:
+	case MV_I_TRYLOCK:
+	case MV_I_TRYRLOCK:
+		op->lock = in->ref;
+		start_lock_stage(w, i, in->kind == MV_I_UNLOCK || in->kind == MV_I_RUNLOCK ? MV_ST_UNLOCK : MV_ST_LOCK);
+		return;
+	case MV_I_SLEEP:
+		op->stage = MV_ST_SLEEP;
+		return;
+	case MV_I_CLOSE:
+		op->stage = MV_ST_CLOSE;
+		return;
+	default:
+		op->stage = MV_ST_WAIT;
+		return;
+	}
 }
 
 /*
@@ -209,10 +393,11 @@ static void advance_worker(struct mv_world *w, uint32_t i)
 			const struct mv_instr *loop = &p->instrs[f->pc];
 			if (wk->pc == f->pc + 1 + loop->body) {
 				if (f->is_range) {
-					/* the body ran for one entry: resume the iterator */
+					/* the body ran for one entry: resume the iteration */
 					wk->op = f->it;
 					wk->op_pc = f->pc;
 					wk->in_op = true;
+					wk->mid_op = false;
 					wk->depth--;
 					return;
 				}
@@ -228,6 +413,7 @@ static void advance_worker(struct mv_world *w, uint32_t i)
 		}
 		if (wk->pc >= p->n) {
 			wk->state = MV_W_DONE;
+			wk->in_op = false;
 			struct mv_event ev = {.kind = MV_EV_WORKER_DONE, .other = -1};
 			emit_world(w, i, &ev);
 			return;
@@ -254,20 +440,27 @@ static void advance_worker(struct mv_world *w, uint32_t i)
 
 /* ---- init / copy ---- */
 
-static bool instr_supported(const struct mv_world_spec *spec, const struct mv_instr *in)
+const char *mv_world_unsupported(const struct mv_world_spec *spec)
 {
-	switch (in->kind) {
-	case MV_I_STORE:
-	case MV_I_LOAD:
-	case MV_I_DELETE:
-	case MV_I_RANGE:
-	case MV_I_LEN:
-	case MV_I_CLEAR:
-	case MV_I_REPEAT:
-		return spec->map.impl == MV_IMPL_GOMAP;
-	default:
-		return false;
+	if (spec->nworkers == 0)
+		return "the scene has no workers";
+	if (spec->nworkers > MV_MAX_WORKERS)
+		return "more than 64 workers";
+	if (spec->map.impl == MV_IMPL_SYNCMAP)
+		return "map.impl syncmap is not supported by this build";
+	if (spec->map.impl == MV_IMPL_SHARDED && (spec->map.shards == 0 || spec->map.shards > MV_MAX_SHARDS))
+		return "map.shards must be 1..256";
+	if (spec->nsignals > 64)
+		return "more than 64 signals";
+	for (uint32_t i = 0; i < spec->nworkers; i++) {
+		const struct mv_program *p = &spec->workers[i].prog;
+		for (uint32_t k = 0; k < p->n; k++) {
+			enum mv_instr_kind kind = p->instrs[k].kind;
+			if (kind == MV_I_LOAD_OR_STORE || kind == MV_I_LOAD_AND_DELETE)
+				return "load_or_store and load_and_delete need map.impl syncmap";
+		}
 	}
+	return NULL;
 }
 
 enum mv_status mv_world_init(struct mv_world *w, const struct mv_world_spec *spec)
@@ -275,20 +468,35 @@ enum mv_status mv_world_init(struct mv_world *w, const struct mv_world_spec *spe
 	memset(w, 0, sizeof *w);
 	w->spec = spec;
 	w->culprit = -1;
-	if (spec->nworkers == 0 || spec->nworkers > MV_MAX_WORKERS)
-		return MV_EINVAL;
-	if (spec->map.impl != MV_IMPL_GOMAP)
+	if (mv_world_unsupported(spec))
 		return MV_ENOTSUP;
-	for (uint32_t i = 0; i < spec->nworkers; i++)
-		for (uint32_t k = 0; k < spec->workers[i].prog.n; k++)
-			if (!instr_supported(spec, &spec->workers[i].prog.instrs[k]))
-				return MV_ENOTSUP;
-	enum mv_status st = gomap_init(&w->map, spec->map.key, spec->map.hint, spec->map.seed, spec->map.nil,
-				       spec->map.pins, spec->map.npins, spec->strs);
-	if (st != MV_OK)
-		return st;
+	const struct mv_map_spec *ms = &spec->map;
+	w->nmaps = ms->impl == MV_IMPL_SHARDED ? ms->shards : 1;
+	w->maps = mv_xcalloc(w->nmaps, sizeof *w->maps);
+	for (uint32_t s = 0; s < w->nmaps; s++) {
+		/* each shard is make(map[K]V) with its own random hash0 */
+		uint64_t seed = s == 0 ? ms->seed : mv_splitmix64(ms->seed + s);
+		enum mv_status st = gomap_init(&w->maps[s], ms->key, ms->hint, seed, ms->nil, ms->pins, ms->npins,
+					       spec->strs);
+		if (st != MV_OK)
+			return st;
+	}
+	w->map_lock = spec->nlocks;
+	uint32_t own = ms->impl == MV_IMPL_MUTEX || ms->impl == MV_IMPL_RWMUTEX ? 1
+		       : ms->impl == MV_IMPL_SHARDED                       ? w->nmaps
+									   : 0;
+	w->nlocks = spec->nlocks + own;
+	w->locks = mv_xcalloc(w->nlocks + 1, sizeof *w->locks);
+	for (uint32_t l = 0; l < w->nlocks; l++) {
+		enum mv_lock_kind kind = l < spec->nlocks ? spec->locks[l].kind
+					 : ms->impl == MV_IMPL_MUTEX ? MV_LOCK_MUTEX
+								     : MV_LOCK_RWMUTEX;
+		mv_lock_init(&w->locks[l], kind);
+		w->locks[l].index = l;
+	}
 	w->nworkers = spec->nworkers;
 	w->workers = mv_xcalloc(w->nworkers, sizeof *w->workers);
+	mv_race_init(&w->race, w->nworkers, w->nlocks, spec->nsignals, w->nmaps);
 	mv_rng_init(&w->sched_rng, spec->sched.seed);
 	for (uint32_t i = 0; i < w->nworkers; i++)
 		advance_worker(w, i);
@@ -302,8 +510,12 @@ enum mv_status mv_world_init(struct mv_world *w, const struct mv_world_spec *spe
 
 void mv_world_done(struct mv_world *w)
 {
-	gomap_done(&w->map);
+	for (uint32_t s = 0; s < w->nmaps; s++)
+		gomap_done(&w->maps[s]);
+	free(w->maps);
+	free(w->locks);
 	free(w->workers);
+	mv_race_done(&w->race);
 	memset(w, 0, sizeof *w);
 }
 
@@ -313,7 +525,13 @@ enum mv_status mv_world_copy(struct mv_world *dst, const struct mv_world *src)
 	dst->obs = NULL;
 	dst->workers = mv_xmalloc(src->nworkers * sizeof *dst->workers);
 	memcpy(dst->workers, src->workers, src->nworkers * sizeof *dst->workers);
-	return gomap_copy(&dst->map, &src->map);
+	dst->locks = mv_xmalloc((src->nlocks + 1) * sizeof *dst->locks);
+	memcpy(dst->locks, src->locks, (src->nlocks + 1) * sizeof *dst->locks);
+	dst->maps = mv_xcalloc(src->nmaps, sizeof *dst->maps);
+	for (uint32_t s = 0; s < src->nmaps; s++)
+		if (gomap_copy(&dst->maps[s], &src->maps[s]) != MV_OK)
+			return MV_ENOMEM;
+	return mv_race_copy(&dst->race, &src->race);
 }
 
 /* ---- scheduling ---- */
@@ -339,8 +557,8 @@ int32_t mv_world_pick(struct mv_world *w)
 	if (mv_world_ended(w))
 		return -1;
 	const struct mv_sched_spec *s = &w->spec->sched;
-	/* op granularity: a started operation runs to its end (or its next
-	 * produced entry) before anyone else runs */
+	/* op granularity: a started operation runs to its end (or to its next
+	 * produced entry) before anyone else runs — unless it blocks */
 	if (s->granularity == MV_GRAN_OP && mv_world_runnable(w, w->current) && w->workers[w->current].mid_op)
 		return (int32_t)w->current;
 	switch (s->policy) {
@@ -360,45 +578,300 @@ int32_t mv_world_pick(struct mv_world *w)
 			return -1;
 		return (int32_t)cand[mv_rng_u64(&w->sched_rng) % n];
 	}
-	case MV_POLICY_MANUAL: /* headless: round-robin; the TUI asks a person */
+	case MV_POLICY_MANUAL:
 	case MV_POLICY_ROUNDROBIN:
 		break;
 	}
 	return next_rr(w);
 }
 
-/* ---- stepping ---- */
+static void flush_races(struct mv_world *w, int32_t i, bool caught);
 
-struct step_sink {
-	struct mv_world *w;
-	uint32_t i;
-};
+/* ---- the end of a world ---- */
 
-static void sink_fn(void *ctx, const struct mv_event *ev)
+static void end_world(struct mv_world *w, enum mv_end end, const char *msg, int32_t culprit)
 {
-	struct step_sink *s = ctx;
-	emit_world(s->w, s->i, ev);
+	if (mv_world_ended(w))
+		return;
+	w->end = end;
+	w->message = msg;
+	w->culprit = culprit;
+	/* overlapping races end here: the runtime caught them if it died of
+	 * one of its concurrent-map checks (E2) */
+	flush_races(w, -1, end == MV_END_FATAL && msg && strncmp(msg, "concurrent map", 14) == 0);
+	if (msg && (end == MV_END_DEADLOCK))
+		emit_world(w, culprit >= 0 ? (uint32_t)culprit : 0,
+			   &(struct mv_event){.kind = MV_EV_DEADLOCK, .msg = msg, .other = -1});
 }
 
-static void op_completed(struct mv_world *w, uint32_t i)
+/* After a step: wake sleepers whose time came; if no one can run, let time
+ * pass to the next timer (D4), or die of a global deadlock (D5). */
+static void settle(struct mv_world *w)
+{
+	if (mv_world_ended(w))
+		return;
+	for (;;) {
+		uint64_t next_wake = UINT64_MAX;
+		bool runnable = false, blocked = false, alive = false;
+		for (uint32_t k = 0; k < w->nworkers; k++) {
+			struct mv_worker *wk = &w->workers[k];
+			if (wk->state == MV_W_SLEEPING && wk->op.wake_at <= w->now)
+				wk->state = MV_W_RUNNABLE; /* the timer fired */
+			if (wk->state == MV_W_SLEEPING && wk->op.wake_at < next_wake)
+				next_wake = wk->op.wake_at;
+			runnable |= wk->state == MV_W_RUNNABLE;
+			blocked |= wk->state == MV_W_BLOCKED;
+			alive |= wk->state != MV_W_DONE;
+		}
+		if (!alive) {
+			end_world(w, MV_END_OK, NULL, -1);
+			return;
+		}
+		if (runnable)
+			return;
+		if (next_wake != UINT64_MAX) {
+			w->now = next_wake; /* nothing to do until a timer fires */
+			continue;
+		}
+		if (blocked)
+			end_world(w, MV_END_DEADLOCK, "all goroutines are asleep - deadlock!", -1);
+		return;
+	}
+}
+
+/* ---- stepping ---- */
+
+/* A completed operation: tell the observer, move the worker on. */
+static void complete_op(struct mv_world *w, uint32_t i)
 {
 	struct mv_worker *wk = &w->workers[i];
+	struct mv_wop *op = &wk->op;
 	const struct mv_instr *in = &prog_of(w, i)->instrs[wk->op_pc];
 	if (w->obs && w->obs->op_done) {
 		struct mv_oprec rec = {
 			.worker = i,
-			.instr = in->kind,
 			.in = in,
-			.op = &wk->op,
-			.has_key = in->kind == MV_I_STORE || in->kind == MV_I_LOAD || in->kind == MV_I_DELETE,
-			.key = wk->op.key,
-			.hash = wk->op.pinned || wk->op.steps > 2 ? wk->op.hash : gomap_hash(&w->map, wk->op.key),
+			.op = op,
+			.has_key = op->instr == MV_I_STORE || op->instr == MV_I_LOAD || op->instr == MV_I_DELETE,
+			.key = op->key,
+			.ok = op->ok,
 		};
+		if (rec.has_key) {
+			const struct gomap *m = &w->maps[op->shard];
+			rec.hash = op->gm.pinned || op->gm.steps > 2 ? op->gm.hash : gomap_hash(m, op->key);
+		}
+		rec.result = op->instr == MV_I_LEN ? op->len : op->gm.result;
 		w->obs->op_done(w->obs->ctx, &rec);
 	}
+	flush_races(w, (int32_t)i, false);
 	wk->ops_done++;
 	wk->in_op = false;
+	wk->mid_op = false;
 	wk->pc = wk->op_pc + 1 + (in->kind == MV_I_RANGE ? in->body : 0);
+	bool is_main = w->spec->workers[i].main;
+	advance_worker(w, i);
+	if (is_main && wk->state == MV_W_DONE) {
+		/* main returned: the program exits; goroutines blocked for good
+		 * are leaks */
+		for (uint32_t k = 0; k < w->nworkers; k++)
+			if (w->workers[k].state == MV_W_BLOCKED)
+				w->leaked |= (uint64_t)1 << k;
+		end_world(w, MV_END_OK, NULL, -1);
+	}
+}
+
+static void emit_race(struct mv_world *w, const struct mv_pending_race *p, bool caught)
+{
+	const struct mv_program *pw = prog_of(w, p->w), *po = prog_of(w, p->other);
+	struct mv_event ev = {
+		.kind = MV_EV_DATA_RACE,
+		.other = (int32_t)p->other,
+		.caught = caught,
+		.x = pw->instrs[p->pc].kind,
+		.y = po->instrs[p->other_pc].kind,
+		.msg = p->what,
+	};
+	emit_world(w, p->w, &ev);
+}
+
+/* Report a data race found at worker i's access, once per pair of
+ * instructions (the race detector reports each pair of stacks once).  When
+ * the other operation is still in flight, the report waits until one of
+ * the two ends, to say whether the runtime's check caught it. */
+static void report_race(struct mv_world *w, uint32_t i, const struct mv_race_hit *hit)
+{
+	uint32_t pc = w->workers[i].op_pc;
+	uint64_t a = ((uint64_t)pc << 32 | hit->other_pc) + 1, b = ((uint64_t)hit->other_pc << 32 | pc) + 1;
+	for (uint32_t k = 0; k < w->nrace_seen; k++)
+		if (w->race_seen[k] == a || w->race_seen[k] == b)
+			return;
+	if (w->nrace_seen < MV_RACE_SEEN)
+		w->race_seen[w->nrace_seen++] = a;
+	const struct mv_worker *other = &w->workers[hit->other];
+	bool overlap = other->in_op && other->op.stage == MV_ST_MAP && other->op.gm.steps > 0 &&
+		       other->op.gm.phase != GM_PH_DONE;
+	struct mv_pending_race p = {
+		.w = i,
+		.other = hit->other,
+		.pc = pc,
+		.other_pc = hit->other_pc,
+		.what = is_write_instr(w->workers[i].op.instr) ? (hit->other_write ? "write/write" : "write after read")
+							       : "read after write",
+	};
+	if (overlap && w->npending < MV_RACE_PENDING)
+		w->pending[w->npending++] = p;
+	else
+		emit_race(w, &p, false);
+}
+
+/* Report the pending races of worker i (all of them if i < 0). */
+static void flush_races(struct mv_world *w, int32_t i, bool caught)
+{
+	uint32_t keep = 0;
+	for (uint32_t k = 0; k < w->npending; k++) {
+		struct mv_pending_race *p = &w->pending[k];
+		if (i < 0 || p->w == (uint32_t)i || p->other == (uint32_t)i)
+			emit_race(w, p, caught);
+		else
+			w->pending[keep++] = *p;
+	}
+	w->npending = keep;
+}
+
+/* A lock stage step; returns true if the stage finished. */
+static bool step_lock(struct mv_world *w, uint32_t i, const struct mv_sink *sink)
+{
+	struct mv_worker *wk = &w->workers[i];
+	struct mv_wop *op = &wk->op;
+	struct mv_lock *lk = &w->locks[op->lock];
+	uint32_t woken[MV_MAX_WORKERS], nwoken = 0;
+	if (op->stage == MV_ST_UNLOCK && op->lk.steps == 0)
+		mv_race_release(&w->race, i, op->lock);
+	enum mv_lkres r = mv_lock_step(lk, &op->lk, i, w->now, woken, &nwoken, sink);
+	for (uint32_t k = 0; k < nwoken; k++) {
+		struct mv_worker *o = &w->workers[woken[k]];
+		o->state = MV_W_RUNNABLE;
+		o->wait = MV_WAIT_NONE;
+	}
+	if (op->lk.yield && nwoken && w->spec->sched.policy != MV_POLICY_RANDOM)
+		w->rr_next = woken[0]; /* MU3: the unlocker yields to the woken waiter */
+	switch (r) {
+	case MV_LK_MORE:
+		return false;
+	case MV_LK_BLOCKED:
+		wk->state = MV_W_BLOCKED;
+		wk->wait = MV_WAIT_SEMACQUIRE;
+		wk->wait_on = op->lock;
+		return false;
+	case MV_LK_FATAL:
+		end_world(w, MV_END_FATAL, op->lk.fatal, (int32_t)i);
+		return false;
+	case MV_LK_DONE:
+		break;
+	}
+	if (op->stage == MV_ST_LOCK && op->lk.result)
+		mv_race_acquire(&w->race, i, op->lock);
+	op->ok = op->lk.result;
+	return true;
+}
+
+/* One step of worker i's operation.  Returns the map step's result when
+ * the step was a map phase that produced an entry (GM_YIELD). */
+static enum gm_stepres step_op(struct mv_world *w, uint32_t i, const struct mv_sink *sink)
+{
+	struct mv_worker *wk = &w->workers[i];
+	struct mv_wop *op = &wk->op;
+	op->steps++;
+	switch (op->stage) {
+	case MV_ST_LOCK:
+		if (!step_lock(w, i, sink))
+			return GM_MORE;
+		if (op->wrapped) {
+			start_map_stage(w, i);
+			return GM_MORE;
+		}
+		return GM_DONE;
+	case MV_ST_UNLOCK:
+		if (!step_lock(w, i, sink))
+			return GM_MORE;
+		if (op->all_shards && ++op->shard < w->nmaps) {
+			op->lock = w->map_lock + op->shard;
+			start_lock_stage(w, i, MV_ST_LOCK);
+			return GM_MORE;
+		}
+		return GM_DONE;
+	case MV_ST_MAP: {
+		struct gomap *m = &w->maps[op->shard];
+		if (op->gm.steps == 0) {
+			struct mv_race_hit hit;
+			if (mv_race_access(&w->race, op->shard, i, is_write_instr(op->instr), wk->op_pc, &hit))
+				report_race(w, i, &hit);
+		}
+		enum gm_stepres r = gomap_step(m, &op->gm, sink);
+		if (r == GM_YIELD)
+			return GM_YIELD;
+		if (r == GM_MORE)
+			return GM_MORE;
+		if (op->gm.outcome != GM_OUT_NONE) {
+			end_world(w, op->gm.outcome == GM_OUT_PANIC_NIL ? MV_END_PANIC : MV_END_FATAL,
+				  gm_outcome_message(op->gm.outcome), (int32_t)i);
+			return GM_MORE;
+		}
+		op->ok = op->gm.found;
+		if (op->instr == MV_I_LEN)
+			op->len += op->gm.result;
+		if (op->wrapped) {
+			start_lock_stage(w, i, MV_ST_UNLOCK);
+			return GM_MORE;
+		}
+		return GM_DONE;
+	}
+	case MV_ST_SLEEP: {
+		const struct mv_instr *in = &prog_of(w, i)->instrs[wk->op_pc];
+		op->wake_at = w->now + (uint64_t)(in->n > 0 ? in->n : 0);
+		if (in->n > 0) {
+			wk->state = MV_W_SLEEPING;
+			op->stage = MV_ST_WAIT; /* completes when it wakes */
+			op->lock = UINT32_MAX;
+			return GM_MORE;
+		}
+		return GM_DONE;
+	}
+	case MV_ST_CLOSE: {
+		uint32_t s = prog_of(w, i)->instrs[wk->op_pc].ref;
+		if (w->closed >> s & 1) {
+			end_world(w, MV_END_PANIC, "close of closed channel", (int32_t)i);
+			return GM_MORE;
+		}
+		w->closed |= (uint64_t)1 << s;
+		mv_race_close(&w->race, i, s);
+		uint32_t n = 0;
+		for (uint32_t k = 0; k < w->nworkers; k++) {
+			struct mv_worker *o = &w->workers[k];
+			if (o->state == MV_W_BLOCKED && o->wait == MV_WAIT_CHAN_RECEIVE && o->wait_on == s) {
+				o->state = MV_W_RUNNABLE;
+				o->wait = MV_WAIT_NONE;
+				n++;
+			}
+		}
+		emit_world(w, i, &(struct mv_event){.kind = MV_EV_SIGNAL_CLOSE, .n = n, .other = -1});
+		return GM_DONE;
+	}
+	case MV_ST_WAIT: {
+		if (op->instr == MV_I_SLEEP) /* woken from a sleep */
+			return GM_DONE;
+		uint32_t s = prog_of(w, i)->instrs[wk->op_pc].ref;
+		if (w->closed >> s & 1) {
+			mv_race_receive(&w->race, i, s);
+			return GM_DONE;
+		}
+		wk->state = MV_W_BLOCKED;
+		wk->wait = MV_WAIT_CHAN_RECEIVE;
+		wk->wait_on = s;
+		return GM_MORE;
+	}
+	}
+	return GM_MORE;
 }
 
 void mv_world_step(struct mv_world *w, uint32_t i)
@@ -409,15 +882,18 @@ void mv_world_step(struct mv_world *w, uint32_t i)
 	struct step_sink ss = {w, i};
 	struct mv_sink sink = {sink_fn, &ss};
 	bool tracing = w->obs && w->obs->event;
-	enum gm_phase phase = wk->op.phase;
+	const char *phase = mv_world_phase(w, i);
 	w->current = i;
 	w->step++;
-	enum gm_stepres r = gomap_step(&w->map, &wk->op, tracing ? &sink : NULL);
-	wk->mid_op = r == GM_MORE;
+	w->now++;
+	enum gm_stepres r = step_op(w, i, tracing ? &sink : NULL);
+	wk->mid_op = r == GM_MORE && wk->state == MV_W_RUNNABLE;
 	if (w->obs && w->obs->step)
-		w->obs->step(w->obs->ctx, i, phase, &wk->op);
-	if (w->spec->sched.granularity == MV_GRAN_STEP || r != GM_MORE)
+		w->obs->step(w->obs->ctx, i, phase);
+	if (w->spec->sched.granularity == MV_GRAN_STEP || !wk->mid_op)
 		w->rr_next = (i + 1) % w->nworkers;
+	if (mv_world_ended(w))
+		return;
 	if (r == GM_YIELD) {
 		const struct mv_instr *in = &prog_of(w, i)->instrs[wk->op_pc];
 		if (in->body && wk->depth < MV_MAX_DEPTH) {
@@ -428,34 +904,22 @@ void mv_world_step(struct mv_world *w, uint32_t i)
 			f->count = 0;
 			f->it = wk->op;
 			if (in->var < MV_MAX_VARS) {
-				wk->vars[in->var] = wk->op.result_key;
+				wk->vars[in->var] = wk->op.gm.result_key;
 				if (w->spec->map.key == MV_KEY_STRING)
 					wk->var_str |= (uint8_t)(1u << in->var);
 			}
 			if (in->var2 < MV_MAX_VARS)
-				wk->vars[in->var2] = wk->op.result;
+				wk->vars[in->var2] = wk->op.gm.result;
 			wk->in_op = false;
 			wk->pc = wk->op_pc + 1;
 			advance_worker(w, i);
 		}
+		settle(w);
 		return;
 	}
-	if (r == GM_MORE)
-		return;
-	if (wk->op.outcome != GM_OUT_NONE) {
-		w->end = wk->op.outcome == GM_OUT_PANIC_NIL ? MV_END_PANIC : MV_END_FATAL;
-		w->message = gm_outcome_message(wk->op.outcome);
-		w->culprit = (int32_t)i;
-		op_completed(w, i);
-		wk->in_op = true; /* the dump shows the op it died in */
-		return;
-	}
-	op_completed(w, i);
-	advance_worker(w, i);
-	for (uint32_t k = 0; k < w->nworkers; k++)
-		if (w->workers[k].state != MV_W_DONE)
-			return;
-	w->end = MV_END_OK;
+	if (r == GM_DONE)
+		complete_op(w, i);
+	settle(w);
 }
 
 bool mv_world_advance(struct mv_world *w)

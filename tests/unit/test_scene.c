@@ -442,8 +442,16 @@ static void string_keys(void)
 	/* a string map's range variable cannot be used as an int, nor inside a longer key */
 	ERR_AT(H "map: {key: string}\n" W "      - range: {var: k, do: [store: {key: x, value: \"$k\"}]}\n", "\"$k\"",
 	       "holds a string key");
-	ERR_AT(H "map: {key: string}\n" W "      - range: {var: k, do: [load: {key: \"x$k\"}]}\n", "$k\"",
-	       "expected it alone");
+	/* inside a longer key it is a template (the engine writes its text) */
+	if (load_text(H "map: {key: string}\n" W "      - range: {var: k, val: v, do: [load: {key: \"x$k-$v\"}]}\n", &s,
+		      err, sizeof err))
+		unit_fail(__FILE__, __LINE__, "%s", err);
+	in = s.spec.workers[0].prog.instrs;
+	ASSERT_EQ(in[0].var, 0);
+	ASSERT_EQ(in[0].var2, 1);
+	ASSERT_EQ(in[1].key.kind, MV_OPD_TEMPLATE);
+	ASSERT_STR(pool_str(&s, in[1].key.str), "x$0-$1");
+	scene_free(&s);
 	ERR_AT(H "map: {key: string}\n" W "      - load: {key: \"a$ b\"}\n", "$ b", "'$' not followed by a name");
 	ERR_AT(H "map: {key: string}\n" W "      - load: {key: [a]}\n", "[a]", "expected a key");
 }
@@ -748,17 +756,22 @@ static void variables(void)
 	       "found variable '$i' in load.key outside the repeat or range that binds it");
 	/* shadowing an enclosing loop's variable */
 	ERR_AT(H W "      - repeat: {times: 1, var: i, do: [repeat: {times: 1, var: i, do: []}]}\n", "i, do: []", 
-	       "found variable 'i' for repeat.var while an enclosing loop (6:33) binds it");
+	       "found variable 'i' for repeat.var while it is bound already (at 6:33)");
+	ERR_AT(H W "      - range: {var: k, val: k}\n", "k}", "found variable 'k' for range.val while it is bound already (at 6:22)");
 	/* siblings may reuse a name; it keeps its index */
 	struct scene s;
 	char err[1024];
 	if (load_text(H W "      - repeat: {times: 1, var: i, do: []}\n      - repeat: {times: 1, var: j, do: []}\n"
-			  "      - range: {var: i, do: [load: {key: \"$i\"}]}\n",
+			  "      - range: {var: i, val: v, do: [store: {key: \"$i\", value: \"$v+1\"}]}\n",
 		      &s, err, sizeof err))
 		unit_fail(__FILE__, __LINE__, "%s", err);
-	ASSERT_EQ(s.spec.workers[0].prog.instrs[0].var, 0);
-	ASSERT_EQ(s.spec.workers[0].prog.instrs[1].var, 1);
-	ASSERT_EQ(s.spec.workers[0].prog.instrs[2].var, 0);
+	const struct mv_instr *in = s.spec.workers[0].prog.instrs;
+	ASSERT_EQ(in[0].var, 0);
+	ASSERT_EQ(in[1].var, 1);
+	ASSERT_EQ(in[2].var, 0);
+	ASSERT_EQ(in[2].var2, 2);
+	ASSERT_OPD(in[3].key, MV_OPD_VAR, 0, 0);
+	ASSERT_OPD(in[3].value, MV_OPD_VAR, 1, 2);
 	scene_free(&s);
 	/* at most MV_MAX_VARS names per worker; other workers start again */
 	char y[2048];
