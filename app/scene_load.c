@@ -1331,6 +1331,55 @@ static int worker_refs(struct ld *L, char **names, unsigned n, uint32_t seq, con
 	return 0;
 }
 
+#define SCRIPT_MAX_STEPS 1000000
+
+/*
+ * schedule.script: worker names, one per step; "name*N" stands for N steps
+ * of that worker in a row.  Fills ss->script with worker indices.
+ */
+static int script_refs(struct ld *L, const struct y_sched *y, uint32_t seq, struct mv_sched_spec *ss)
+{
+	char q[96], list[256], name[128];
+	uint64_t total = 0;
+	uint32_t *reps = arena_array(L->priv, y->script_count, sizeof *reps);
+	uint32_t *who = arena_array(L->priv, y->script_count, sizeof *who);
+	uint32_t e = seq + 1;
+	for (unsigned i = 0; i < y->script_count; i++, e = L->t.nodes[e].end) {
+		const char *item = y->script[i], *star = strrchr(item, '*');
+		size_t nl = star ? (size_t)(star - item) : strlen(item);
+		reps[i] = 1;
+		if (star) {
+			char *end;
+			unsigned long long r = strtoull(star + 1, &end, 10);
+			if (star[1] < '0' || star[1] > '9' || *end || r == 0 || r > SCRIPT_MAX_STEPS)
+				return fail(L, e, "found '%s' in schedule.script, expected a worker name or NAME*N with N from 1 to %d",
+					    q_node(L, e, q, sizeof q), SCRIPT_MAX_STEPS);
+			reps[i] = (uint32_t)r;
+		}
+		if (nl >= sizeof name)
+			nl = sizeof name - 1;
+		memcpy(name, item, nl);
+		name[nl] = '\0';
+		int64_t w = pool_find(L, &L->workers, L->s->spec.nworkers, e, name);
+		if (w == -2)
+			return -1;
+		if (w < 0)
+			return fail(L, e, "unknown worker '%s' in schedule.script, expected one of %s (optionally NAME*N)",
+				    q_node(L, e, q, sizeof q), pool_list(&L->workers, L->s->spec.nworkers, list, sizeof list));
+		who[i] = (uint32_t)w;
+		total += reps[i];
+		if (total > SCRIPT_MAX_STEPS)
+			return fail(L, e, "schedule.script is longer than %d steps, expected a shorter script",
+				    SCRIPT_MAX_STEPS);
+	}
+	ss->script = arena_array(L->priv, (size_t)total, sizeof *ss->script);
+	ss->nscript = (uint32_t)total;
+	for (unsigned i = 0, k = 0; i < y->script_count; i++)
+		for (uint32_t r = 0; r < reps[i]; r++)
+			ss->script[k++] = who[i];
+	return 0;
+}
+
 static int load_schedule(struct ld *L, const struct y_sched *y)
 {
 	struct mv_sched_spec *ss = &L->s->spec.sched;
@@ -1340,13 +1389,8 @@ static int load_schedule(struct ld *L, const struct y_sched *y)
 	ss->policy = y->policy;
 	ss->seed = y->seed;
 	ss->granularity = y->granularity;
-	if (y->script_count) {
-		ss->script = arena_array(L->priv, y->script_count, sizeof *ss->script);
-		ss->nscript = y->script_count;
-		if (worker_refs(L, y->script, y->script_count, ytree_get(&L->t, sn, "script"), "schedule.script",
-				ss->script))
-			return -1;
-	}
+	if (y->script_count && script_refs(L, y, ytree_get(&L->t, sn, "script"), ss))
+		return -1;
 	if (ss->policy == MV_POLICY_SCRIPT && ss->nscript == 0)
 		return fail(L, ytree_get(&L->t, sn, "policy"),
 			    "found policy: script with no schedule.script, expected a script: [worker, ...] too");

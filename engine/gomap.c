@@ -544,13 +544,11 @@ static enum gm_stepres fail(struct gomap *m, struct gm_op *op, enum gm_outcome o
 	return finish(m, op, outcome);
 }
 
-/* M5.3, M6.3, M4.3: the op's hash; a pinned one is remembered for the key. */
+/* M5.3, M6.3, M4.3: the op's hash (a pinned one is in the pin table). */
 static void op_hash(struct gomap *m, struct gm_op *op)
 {
-	if (op->pinned)
-		mv_pins_set(&m->pins, op->key, op->hash);
-	else
-		op->hash = hash_of(m, op->key);
+	op->hash = hash_of(m, op->key);
+	op->hashed = true;
 	op->top = tophash_of(op->hash);
 }
 
@@ -608,6 +606,38 @@ static void touch(struct gm_op *op, uint32_t b, int32_t slot)
 	op->touch_slot = slot;
 }
 
+/*
+ * Slot i of p against op's key, by the rule of the runtime function Go
+ * compiles for this map's key type (F1): map[int64] uses the _fast64
+ * functions, map[string] the _faststr ones.  Without a race every variant
+ * finds the same slot (G5); with one they differ — a racing reader that
+ * meets evacuation marks still finds an int key by comparing keys (F3),
+ * where a tophash compare would miss it.  1: the key is here; 0: go on;
+ * -1: emptyRest ends the search.
+ */
+static inline int probe_slot(const struct gomap *m, const struct gm_op *op, const struct gm_bucket *p, int i)
+{
+	uint8_t t = p->tophash[i];
+	bool same = keys_equal(p->keys[i], op->key);
+	if (m->keykind == MV_KEY_INT) {
+		if (op->kind == GM_OP_ASSIGN) /* F4: emptiness first, then keys */
+			return is_empty(t) ? (t == GM_EMPTY_REST ? -1 : 0) : same;
+		return same && !is_empty(t); /* F3, F5: keys only, no early exit */
+	}
+	switch (op->kind) {
+	case GM_OP_LOOKUP:
+		if (!op->hashed) /* F3 faststr, B == 0: no hash, no tophash */
+			return is_empty(t) ? (t == GM_EMPTY_REST ? -1 : 0) : same;
+		return t == op->top && same; /* F3 faststr: no early exit */
+	case GM_OP_DELETE:
+		return t == op->top && same; /* F5 faststr */
+	default:
+		if (t != op->top) /* M5.7 */
+			return t == GM_EMPTY_REST ? -1 : 0;
+		return same;
+	}
+}
+
 /* One phase of a lookup, assign or delete: the probe of one chain bucket
  * (M4.5, M5.7, M6.5).  Sets the next phase. */
 static enum gm_stepres step_probe(struct gomap *m, struct gm_op *op, const struct mv_sink *sink)
@@ -615,17 +645,14 @@ static enum gm_stepres step_probe(struct gomap *m, struct gm_op *op, const struc
 	struct gm_bucket *p = bk(m, op->b);
 	touch(op, op->b, -1);
 	for (int i = 0; i < GM_BUCKET_CNT; i++) {
-		uint8_t t = p->tophash[i];
-		if (t != op->top) {
-			if (op->kind == GM_OP_ASSIGN && is_empty(t) && !op->insb) {
-				op->insb = op->b;
-				op->insi = i;
-			}
-			if (t == GM_EMPTY_REST)
-				goto absent;
-			continue;
+		if (op->kind == GM_OP_ASSIGN && is_empty(p->tophash[i]) && !op->insb) {
+			op->insb = op->b; /* M5.10: the first empty slot */
+			op->insi = i;
 		}
-		if (!keys_equal(p->keys[i], op->key))
+		int r = probe_slot(m, op, p, i);
+		if (r < 0)
+			goto absent;
+		if (r == 0)
 			continue;
 		/* found */
 		op->found = true;
@@ -857,6 +884,14 @@ static enum gm_stepres phase(struct gomap *m, struct gm_op *op, const struct mv_
 				return fail(m, op,
 					    op->kind == GM_OP_LOOKUP ? GM_OUT_FATAL_READ_WRITE : GM_OUT_FATAL_WRITES,
 					    sink);
+			if (op->kind == GM_OP_LOOKUP && m->B == 0) {
+				/* F3: with one bucket the fast lookups scan it
+				 * without hashing */
+				op->bucket = 0;
+				op->b = m->buckets;
+				op->phase = GM_PH_PROBE;
+				return GM_MORE;
+			}
 			op->phase = op->kind == GM_OP_CLEAR ? GM_PH_SET_WRITING : GM_PH_HASH;
 			return GM_MORE;
 		default:
@@ -995,6 +1030,8 @@ static inline void op_begin(struct gomap *m, struct gm_op *op)
 	if (op->steps++ == 0) {
 		maybe_compact(m);
 		m->active++;
+		if (op->pinned) /* the key hashes to its pin from now on */
+			mv_pins_set(&m->pins, op->key, op->hash);
 	}
 }
 

@@ -161,6 +161,8 @@ struct gm_op {
 	int64_t key;
 	int64_t value;           /* assign: the value to write */
 	bool pinned;             /* hash given by the op */
+	bool hashed;             /* the op computed its hash (B == 0 lookups
+				    do not: F3) */
 	uint64_t hash;
 	uint8_t top;
 	uint64_t bucket;         /* index under the current mask */

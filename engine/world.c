@@ -658,7 +658,7 @@ static void complete_op(struct mv_world *w, uint32_t i)
 		};
 		if (rec.has_key) {
 			const struct gomap *m = &w->maps[op->shard];
-			rec.hash = op->gm.pinned || op->gm.steps > 2 ? op->gm.hash : gomap_hash(m, op->key);
+			rec.hash = op->gm.pinned || op->gm.hashed ? op->gm.hash : gomap_hash(m, op->key);
 		}
 		rec.result = op->instr == MV_I_LEN ? op->len : op->gm.result;
 		w->obs->op_done(w->obs->ctx, &rec);
