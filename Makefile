@@ -92,7 +92,8 @@ asan:
 	$(MAKE) SAN=asan test
 
 tsan:
-	$(MAKE) SAN=tsan TSAN_ONLY=1 $(B)-tsan-dummy 2>/dev/null; $(MAKE) SAN=tsan test-tsan
+	$(MAKE) SAN=tsan all build-tsan/unit-tests
+	@./tests/tsan.sh $(abspath build-tsan/mapviz) $(abspath build-tsan/unit-tests)
 
 bench: all
 	@./bench/run.sh ./mapviz

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../engine/alloc.h"
+#include "../engine/sched.h"
 #include "out.h"
 #include "scenes.h"
 
@@ -64,7 +65,9 @@ static const char run_help[] =
 	"  --until EVENT           stop after the first event of that kind\n"
 	"  --steps N               stop after N micro-steps\n"
 	"  --seed N                override the schedule's seed\n"
-	"  --exec inline           run the workers' steps on this thread\n"
+	"  --exec threads|inline   run each worker on its own thread, parked on a\n"
+	"                          turnstile (default), or every step on this one;\n"
+	"                          the output is the same byte for byte\n"
 	"Exit status: 0 the scene ended normally, 2 it ended in a Go fatal error,\n"
 	"panic or deadlock, 1 bad usage or a bad scene.\n";
 
@@ -76,7 +79,7 @@ int cmd_run(int argc, char **argv)
 	int state = -1;
 	const char *until = NULL;
 	uint64_t max_steps = UINT64_MAX, seed = 0;
-	bool has_seed = false;
+	bool has_seed = false, threads = true;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -113,8 +116,9 @@ int cmd_run(int argc, char **argv)
 			has_seed = true;
 			i++;
 		} else if (strcmp(a, "--exec") == 0) {
-			if (!v || strcmp(v, "inline"))
-				return usage_error("run", "--exec takes inline, found '%s'", v ? v : "");
+			if (!v || (strcmp(v, "inline") && strcmp(v, "threads")))
+				return usage_error("run", "--exec takes threads or inline, found '%s'", v ? v : "");
+			threads = strcmp(v, "threads") == 0;
 			i++;
 		} else if (a[0] == '-' && a[1]) {
 			return usage_error("run", "unknown option '%s'", a);
@@ -148,8 +152,15 @@ int cmd_run(int argc, char **argv)
 	mv_world_observe(&w, out_observer(&o));
 	out_begin(&o);
 	uint64_t n = 0;
-	while (n < max_steps && !o.until_hit && mv_world_advance(&w))
+	struct mv_sched sched;
+	if (threads && mv_sched_start(&sched, &w) != MV_OK) {
+		fprintf(stderr, "mapviz run: cannot start worker threads; use --exec inline\n");
+		threads = false;
+	}
+	while (n < max_steps && !o.until_hit && (threads ? mv_sched_advance(&sched) : mv_world_advance(&w)))
 		n++;
+	if (threads)
+		mv_sched_stop(&sched);
 	out_end(&o);
 	fflush(stdout);
 	int rc = 0;

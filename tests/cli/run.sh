@@ -55,6 +55,17 @@ for sc in tour cli-two-writers cli-nil-map cli-strings; do
 	cmp -s "$tmp/b.jsonl" "$tmp/c.jsonl" && ok "deterministic: $sc" || no "two runs of $sc differ"
 done
 
+# Threads and inline: the same JSON Lines, byte for byte, for every scene.
+for f in "$here"/../../scenes/*.yaml "$here"/../go/*.yaml "$S"/cli-*.yaml; do
+	"$BIN" run "$f" --format jsonl --every step --state full --exec threads >"$tmp/th.jsonl" 2>/dev/null
+	"$BIN" run "$f" --format jsonl --every step --state full --exec inline >"$tmp/in.jsonl" 2>/dev/null
+	if cmp -s "$tmp/th.jsonl" "$tmp/in.jsonl" && [ -s "$tmp/th.jsonl" ]; then
+		ok "threads = inline: $(basename "$f")"
+	else
+		no "threads and inline differ (or are empty) for $f"
+	fi
+done
+
 # The op record's exact shape (issue contract).
 "$BIN" run tour --format jsonl --every op --state full >"$tmp/t.jsonl"
 python3 - "$tmp/t.jsonl" >"$tmp/err" 2>&1 <<'PY' && ok "op record shape" || no "op record shape: $(cat "$tmp/err")"

@@ -1,0 +1,29 @@
+#!/bin/sh
+# The threaded code under ThreadSanitizer: the unit tests (lock and
+# turnstile tests run real threads) and every scene run with one pthread per
+# worker.  Any TSan report fails.  Ends with "tsan: N passed, N failed".
+BIN=$1
+UNIT=$2
+here=$(cd "$(dirname "$0")" && pwd)
+export TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}"
+export MAPVIZ_SCENES="$here/../scenes"
+pass=0
+fail=0
+if "$UNIT" >/tmp/mapviz-tsan-unit.$$ 2>&1; then
+	pass=$((pass + 1)); echo "ok   unit tests under TSan"
+else
+	fail=$((fail + 1)); echo "FAIL unit tests under TSan:"; tail -n 30 /tmp/mapviz-tsan-unit.$$
+fi
+rm -f /tmp/mapviz-tsan-unit.$$
+for f in "$here"/../scenes/*.yaml "$here"/go/*.yaml "$here"/scenes/cli-*.yaml; do
+	"$BIN" run "$f" --exec threads --every step --format jsonl >/dev/null 2>/tmp/mapviz-tsan.$$
+	rc=$?
+	if [ $rc -le 2 ] && ! grep -q 'ThreadSanitizer' /tmp/mapviz-tsan.$$; then
+		pass=$((pass + 1)); echo "ok   $(basename "$f") on threads"
+	else
+		fail=$((fail + 1)); echo "FAIL $(basename "$f") (exit $rc):"; head -n 30 /tmp/mapviz-tsan.$$
+	fi
+done
+rm -f /tmp/mapviz-tsan.$$
+echo "tsan: $pass passed, $fail failed"
+[ $fail -eq 0 ]
