@@ -86,6 +86,7 @@ unit: $(UNIT)
 	$(UNIT)
 
 test: all check-house $(UNIT)
+	@./tests/check-deps.sh test
 	@./tests/run-all.sh $(abspath $(BIN)) $(abspath $(UNIT))
 
 asan:

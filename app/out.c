@@ -236,6 +236,10 @@ static void text_state(FILE *f, const struct gomap *m, enum out_state level)
 	fputc('\n', f);
 	if (level != OUT_STATE_FULL)
 		return;
+	struct gm_memory mem;
+	gomap_memory(m, &mem);
+	fprintf(f, "        memory: %" PRIu64 " B bucket array, %" PRIu64 " B overflow, %" PRIu64 " B old buckets\n",
+		mem.buckets, mem.overflow, mem.old);
 	if (m->buckets)
 		text_bucket_row(f, m, "bucket", m->buckets, (uint64_t)1 << m->B);
 	if (m->oldbuckets)
@@ -636,6 +640,16 @@ void out_end(struct out *o)
 			out_json_string(f, worker_name(o, i), strlen(worker_name(o, i)));
 		}
 		fputc(']', f);
+		struct gm_memory mem = {0, 0, 0};
+		for (uint32_t s = 0; s < w->nmaps; s++) {
+			struct gm_memory one;
+			gomap_memory(&w->maps[s], &one);
+			mem.buckets += one.buckets;
+			mem.overflow += one.overflow;
+			mem.old += one.old;
+		}
+		fprintf(f, ",\"memory\":{\"buckets\":%" PRIu64 ",\"overflow\":%" PRIu64 ",\"old\":%" PRIu64 "}",
+			mem.buckets, mem.overflow, mem.old);
 		if (o->state != OUT_STATE_NONE) {
 			fputs(",\"state\":", f);
 			out_json_world_state(f, w, o->state);

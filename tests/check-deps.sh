@@ -1,14 +1,23 @@
 #!/bin/sh
-# Make sure the build's libraries are installed; install them when root,
-# else name the packages in one clear message.
+# Make sure what mapviz needs is installed: the build's libraries, and with
+# "test", what the test suite uses (Go 1.19 for the oracle, python3, tmux).
+# As root with apt-get, install what is missing; otherwise name it in one
+# clear message and fail.
 missing=""
+command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 pkg-config --exists ncursesw 2>/dev/null || missing="$missing libncurses-dev"
 pkg-config --exists libcyaml 2>/dev/null || missing="$missing libcyaml-dev"
-command -v pkg-config >/dev/null 2>&1 || missing="pkg-config$missing"
+if [ "${1:-}" = test ]; then
+	command -v go >/dev/null 2>&1 || [ -x /usr/lib/go-1.19/bin/go ] || missing="$missing golang-go"
+	command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+	command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
+fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "mapviz: installing$missing" >&2
-	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pkg-config $missing; } >&2 && exit 0
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing; } >&2 && exit 0
+	echo "mapviz: could not install$missing" >&2
+	exit 1
 fi
-echo "mapviz: missing packages:$missing — install them with: sudo apt-get install pkg-config$missing" >&2
+echo "mapviz: missing packages:$missing — install them with: sudo apt-get install$missing" >&2
 exit 1

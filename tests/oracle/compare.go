@@ -20,11 +20,12 @@ import (
 type traceLine struct {
 	typ, op, hash string
 	status, msg   string
-	step          string     // raw, only shown
-	key           scalar     // kind 0 when absent
-	result        []byte     // raw JSON, nil when absent
-	state         *stateJSON // nil when absent or null
-	stateErr      error      // why state did not parse as gomap's STATE
+	step          string       // raw, only shown
+	key           scalar       // kind 0 when absent
+	result        []byte       // raw JSON, nil when absent
+	state         *stateJSON   // nil when absent or null
+	stateErr      error        // why state did not parse as gomap's STATE
+	sm            *smStateJSON // sync.Map's STATE instead (syncmap_compare.go)
 }
 
 // stateJSON is gomap's STATE with --state full.
@@ -149,7 +150,12 @@ func parseLine(raw []byte) (*traceLine, error) {
 			}
 			start := s.pos
 			l.state, l.stateErr = parseState(s)
-			if l.stateErr != nil { // not gomap's shape: skip it whole
+			if l.stateErr != nil { // not gomap's shape: sync.Map's, or skip it whole
+				s.pos = start
+				if sm, err := parseSMState(s); err == nil {
+					l.sm, l.stateErr = sm, nil
+					return nil
+				}
 				s.pos = start
 				_, err := s.skip()
 				return err
@@ -536,6 +542,13 @@ func compareTraces(expName, actName string, out io.Writer) int {
 		if e.op != a.op || e.key != a.key {
 			fmt.Fprintf(out, "op %d: expected %s, actual %s (the traces are out of step)\n", n, describe(e), describe(a))
 			return 1
+		}
+		if e.sm != nil { // a sync.Map trace
+			if report := compareSMLine(n, e, a); report != "" {
+				fmt.Fprint(out, report)
+				return 1
+			}
+			continue
 		}
 		if e.state == nil {
 			fmt.Fprintf(out, "op %d: expected trace has no state (%v)\n", n, e.stateErr)

@@ -20,6 +20,9 @@
 //	oracle list
 //	    the workload names, one per line
 //
+// The syncmap-* workloads run on a real sync.Map instead and trace its
+// read.m, dirty, amended and misses after every op (syncmap.go).
+//
 // The runtime mirrors (hmap.go) are valid for Go 1.19 on 64-bit machines
 // only; the oracle refuses to run elsewhere.  tests/oracle/run.sh runs the
 // whole suite against a mapviz binary.
@@ -45,6 +48,7 @@ func usage() {
 
 func main() {
 	checkLayout()
+	checkSyncLayout()
 	if len(os.Args) < 2 {
 		usage()
 	}
@@ -62,6 +66,9 @@ func main() {
 		for _, w := range workloads {
 			fmt.Printf("%-10s hint %-5d %s\n", w.name, w.hint, w.doc)
 		}
+		for _, w := range smWorkloads {
+			fmt.Printf("%-20s sync.Map %s\n", w.name, w.doc)
+		}
 	default:
 		usage()
 	}
@@ -74,6 +81,9 @@ func cmdGen(args []string) int {
 	keys := fs.String("keys", "int", "key type: int or string")
 	out := fs.String("out", ".", "output directory")
 	fs.Parse(args)
+	if sw := findSMWorkload(*name); sw != nil && fs.NArg() == 0 {
+		return cmdGenSM(sw, *seedArg, *keys, *out) // syncmap_workloads.go
+	}
 	w := findWorkload(*name)
 	seed, err := strconv.ParseUint(*seedArg, 10, 64)
 	if w == nil || err != nil || (*keys != "int" && *keys != "string") || fs.NArg() != 0 {

@@ -475,7 +475,43 @@ static void fast_equals_stepped(void)
 	}
 }
 
+/* Bytes held as the runtime would (M1.4, M8.5, M8.6): the array with its
+ * pre-allocated overflow, overflow buckets one by one, old buckets kept
+ * until evacuation ends. */
+static void memory_accounting(void)
+{
+	struct gomap m = new_map(0);
+	struct gm_memory mem;
+	gomap_memory(&m, &mem);
+	ASSERT_EQ(mem.buckets + mem.overflow + mem.old, 0); /* M3.2: nothing yet */
+	ASSERT(gomap_store(&m, 1, 1));
+	gomap_memory(&m, &mem);
+	ASSERT_EQ(mem.buckets, 144); /* one 144-byte bucket, a size class */
+	for (int64_t i = 2; i <= 26; i++)
+		ASSERT(gomap_store(&m, i, i));
+	ASSERT_EQ(m.B, 2);
+	ASSERT(gomap_store(&m, 27, 27)); /* B 2 -> 3: 4 old buckets held */
+	gomap_memory(&m, &mem);
+	ASSERT_EQ(mem.buckets, 1152); /* 8 x 144 */
+	ASSERT(gomap_growing(&m));
+	ASSERT(mem.old >= 576); /* 4 x 144, plus any overflow buckets */
+	for (int64_t i = 28; i < 40 && gomap_growing(&m); i++)
+		ASSERT(gomap_store(&m, i, i));
+	ASSERT(!gomap_growing(&m));
+	gomap_memory(&m, &mem);
+	ASSERT_EQ(mem.old, 0); /* released when evacuation ends (M7.5) */
+	gomap_done(&m);
+	/* B = 5 with a hint: 32 buckets + 5 pre-allocated = 37 x 144 = 5328
+	 * bytes, in the 5376-byte size class */
+	m = new_map(200);
+	gomap_memory(&m, &mem);
+	ASSERT_EQ(m.B, 5);
+	ASSERT_EQ(mem.buckets, 5376);
+	gomap_done(&m);
+}
+
 const struct unit_test gomap_tests[] = {
+	UNIT(memory_accounting),
 	UNIT(fast_equals_stepped),
 	UNIT(makemap_hints),
 	UNIT(prealloc_counts),
