@@ -214,7 +214,7 @@ static int test_one(const char *arg)
 		return 1;
 	}
 	struct test_obs t = {{0}};
-	struct mv_observer obs = {NULL, test_ev, NULL, &t};
+	struct mv_observer obs = {.event = test_ev, .ctx = &t};
 	mv_world_observe(&w, &obs);
 	uint64_t n = 0;
 	while (n < TEST_MAX_STEPS && mv_world_advance(&w))

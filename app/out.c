@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../engine/alloc.h"
+#include "out_syncmap.h"
 
 void out_json_string(FILE *f, const char *s, size_t n)
 {
@@ -131,7 +132,13 @@ static void json_locks(FILE *f, const struct mv_world *w)
 
 void out_json_world_state(FILE *f, const struct mv_world *w, enum out_state level)
 {
-	if (w->nmaps == 1) {
+	if (w->sm) {
+		if (level == OUT_STATE_FULL)
+			out_json_syncmap_state(f, w->sm);
+		else
+			fprintf(f, "{\"amended\":%s,\"misses\":%" PRId64 "}", w->sm->amended ? "true" : "false",
+				w->sm->misses);
+	} else if (w->nmaps == 1) {
 		out_json_state(f, &w->maps[0], level);
 	} else {
 		fputs("{\"shards\":[", f);
@@ -209,6 +216,8 @@ static void text_state(FILE *f, const struct gomap *m, enum out_state level);
 
 static void text_world_state(FILE *f, const struct mv_world *w, enum out_state level)
 {
+	if (w->sm)
+		out_text_syncmap_state(f, w->sm);
 	for (uint32_t s = 0; s < w->nmaps; s++) {
 		if (w->nmaps > 1)
 			fprintf(f, "        shard %u:\n", s);
@@ -254,7 +263,7 @@ static const char *worker_name(const struct out *o, uint32_t w)
 static void text_event(struct out *o, uint32_t w, const struct mv_event *ev)
 {
 	FILE *f = o->f;
-	const struct gomap *m = &o->world->maps[0];
+	const struct gomap *m = &o->keys;
 	fprintf(f, "%6" PRIu64 " %-10s   * ", o->world->step, worker_name(o, w));
 	switch (ev->kind) {
 	case MV_EV_BUCKET_ALLOC:
@@ -361,7 +370,7 @@ static void text_event(struct out *o, uint32_t w, const struct mv_event *ev)
 static void json_event(struct out *o, uint32_t w, const struct mv_event *ev)
 {
 	FILE *f = o->f;
-	const struct gomap *m = &o->world->maps[0];
+	const struct gomap *m = &o->keys;
 	fprintf(f, "{\"type\":\"event\",\"step\":%" PRIu64 ",\"worker\":", o->world->step);
 	out_json_string(f, worker_name(o, w), strlen(worker_name(o, w)));
 	fprintf(f, ",\"event\":\"%s\"", mv_event_name(ev->kind));
@@ -411,20 +420,45 @@ static void ev_cb(void *ctx, uint32_t w, const struct mv_event *ev)
 	o->seen[ev->kind] = true;
 	if ((int)ev->kind == o->until)
 		o->until_hit = true;
-	if (ev->kind == MV_EV_ITER_KEY) {
-		if (o->range_n + 2 > o->range_cap) {
-			o->range_cap = o->range_cap ? o->range_cap * 2 : 64;
-			o->range_kv = mv_xrealloc(o->range_kv, o->range_cap * sizeof *o->range_kv);
-		}
-		o->range_kv[o->range_n++] = ev->key;
-		o->range_kv[o->range_n++] = ev->value;
-	}
 	if (o->every == OUT_EVERY_OP)
 		return;
+	FILE *real = o->f;
+	if (o->every == OUT_EVERY_STEP) {
+		if (!o->hold)
+			o->hold = open_memstream(&o->held, &o->held_len);
+		if (o->hold)
+			o->f = o->hold;
+	}
 	if (o->format == OUT_JSONL)
 		json_event(o, w, ev);
 	else
 		text_event(o, w, ev);
+	o->f = real;
+}
+
+/* Write out the events held back during a step. */
+static void release_held(struct out *o)
+{
+	if (!o->hold)
+		return;
+	fclose(o->hold);
+	o->hold = NULL;
+	fwrite(o->held, 1, o->held_len, o->f);
+	free(o->held);
+	o->held = NULL;
+	o->held_len = 0;
+}
+
+static void yield_cb(void *ctx, uint32_t w, int64_t key, int64_t value)
+{
+	struct out *o = ctx;
+	(void)w;
+	if (o->range_n + 2 > o->range_cap) {
+		o->range_cap = o->range_cap ? o->range_cap * 2 : 64;
+		o->range_kv = mv_xrealloc(o->range_kv, o->range_cap * sizeof *o->range_kv);
+	}
+	o->range_kv[o->range_n++] = key;
+	o->range_kv[o->range_n++] = value;
 }
 
 static void step_cb(void *ctx, uint32_t w, const char *phase)
@@ -433,6 +467,8 @@ static void step_cb(void *ctx, uint32_t w, const char *phase)
 	const struct mv_instr *in = mv_world_instr(o->world, w);
 	if (o->every != OUT_EVERY_STEP)
 		return;
+	if (o->world->workers[w].in_op && in)
+		in = &o->scene->spec.workers[w].prog.instrs[o->world->workers[w].op_pc];
 	if (o->format == OUT_JSONL) {
 		fprintf(o->f, "{\"type\":\"step\",\"step\":%" PRIu64 ",\"worker\":", o->world->step);
 		out_json_string(o->f, worker_name(o, w), strlen(worker_name(o, w)));
@@ -442,12 +478,13 @@ static void step_cb(void *ctx, uint32_t w, const char *phase)
 		fprintf(o->f, "%6" PRIu64 " %-10s %s: %s\n", o->world->step, worker_name(o, w),
 			in ? mv_instr_name(in->kind) : "", phase);
 	}
+	release_held(o);
 }
 
 static void json_result(struct out *o, const struct mv_oprec *r)
 {
 	FILE *f = o->f;
-	const struct gomap *m = &o->world->maps[0];
+	const struct gomap *m = &o->keys;
 	switch (r->in->kind) {
 	case MV_I_LOAD:
 		fprintf(f, ",\"result\":{\"value\":%" PRId64 ",\"ok\":%s}", r->ok ? r->result : 0,
@@ -462,6 +499,11 @@ static void json_result(struct out *o, const struct mv_oprec *r)
 	case MV_I_TRYLOCK:
 	case MV_I_TRYRLOCK:
 		fprintf(f, ",\"result\":{\"ok\":%s}", r->ok ? "true" : "false");
+		break;
+	case MV_I_LOAD_OR_STORE:
+	case MV_I_LOAD_AND_DELETE:
+		fprintf(f, ",\"result\":{\"value\":%" PRId64 ",\"loaded\":%s}", r->result,
+			r->ok ? "true" : "false");
 		break;
 	case MV_I_RANGE:
 		fputs(",\"result\":[", f);
@@ -480,7 +522,7 @@ static void json_result(struct out *o, const struct mv_oprec *r)
 static void text_result(struct out *o, const struct mv_oprec *r)
 {
 	FILE *f = o->f;
-	const struct gomap *m = &o->world->maps[0];
+	const struct gomap *m = &o->keys;
 	switch (r->in->kind) {
 	case MV_I_LOAD:
 		if (r->ok)
@@ -497,6 +539,10 @@ static void text_result(struct out *o, const struct mv_oprec *r)
 	case MV_I_TRYLOCK:
 	case MV_I_TRYRLOCK:
 		fputs(r->ok ? " -> true" : " -> false", f);
+		break;
+	case MV_I_LOAD_OR_STORE:
+	case MV_I_LOAD_AND_DELETE:
+		fprintf(f, " -> %" PRId64 ", %s", r->result, r->ok ? "loaded" : "not loaded");
 		break;
 	case MV_I_RANGE:
 		fputs(" ->", f);
@@ -517,7 +563,7 @@ static void op_cb(void *ctx, const struct mv_oprec *r)
 {
 	struct out *o = ctx;
 	FILE *f = o->f;
-	const struct gomap *m = &o->world->maps[0];
+	const struct gomap *m = &o->keys;
 	if (o->every != OUT_EVERY_EVENT) {
 		const char *wn = worker_name(o, r->worker);
 		if (o->format == OUT_JSONL) {
@@ -527,9 +573,10 @@ static void op_cb(void *ctx, const struct mv_oprec *r)
 			if (r->has_key) {
 				fputs(",\"key\":", f);
 				out_json_key(f, m, r->key);
-				fprintf(f, ",\"hash\":\"0x%016" PRIx64 "\"", r->hash);
+				if (r->has_hash)
+					fprintf(f, ",\"hash\":\"0x%016" PRIx64 "\"", r->hash);
 			}
-			if (r->in->kind == MV_I_STORE)
+			if (r->in->kind == MV_I_STORE || r->in->kind == MV_I_LOAD_OR_STORE)
 				fprintf(f, ",\"value\":%" PRId64, r->op->value);
 			if (!r->op->wrapped && (r->op->stage == MV_ST_LOCK || r->op->stage == MV_ST_UNLOCK)) {
 				char buf[32];
@@ -574,6 +621,8 @@ void out_init(struct out *o, FILE *f, const struct scene *sc, struct mv_world *w
 	o->scene = sc;
 	o->world = w;
 	o->until = -1;
+	o->keys.keykind = sc->spec.map.key;
+	o->keys.strs = sc->spec.strs;
 }
 
 void out_done(struct out *o)
@@ -584,7 +633,7 @@ void out_done(struct out *o)
 
 const struct mv_observer *out_observer(struct out *o)
 {
-	o->obs_storage = (struct mv_observer){step_cb, ev_cb, op_cb, o};
+	o->obs_storage = (struct mv_observer){step_cb, ev_cb, op_cb, yield_cb, o};
 	return &o->obs_storage;
 }
 
@@ -623,6 +672,7 @@ void out_begin(struct out *o)
 
 void out_end(struct out *o)
 {
+	release_held(o);
 	FILE *f = o->f;
 	const struct mv_world *w = o->world;
 	if (o->format == OUT_JSONL) {
@@ -668,6 +718,7 @@ void out_end(struct out *o)
 
 void out_go_report(FILE *f, const struct mv_world *w, const struct scene *sc)
 {
+	struct gomap keys = {.keykind = sc->spec.map.key, .strs = sc->spec.strs};
 	if (w->end == MV_END_PANIC)
 		fprintf(f, "panic: %s\n\n", w->message);
 	else
@@ -683,7 +734,7 @@ void out_go_report(FILE *f, const struct mv_world *w, const struct scene *sc)
 			fprintf(f, "\t%s", mv_instr_name(in->kind));
 			if (wk->in_op && (in->kind == MV_I_STORE || in->kind == MV_I_LOAD || in->kind == MV_I_DELETE)) {
 				fputc(' ', f);
-				text_key(f, &w->maps[0], wk->op.key);
+				text_key(f, &keys, wk->op.key);
 			}
 			if (wk->in_op && (wk->op.stage == MV_ST_LOCK || wk->op.stage == MV_ST_UNLOCK)) {
 				char buf[32];

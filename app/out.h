@@ -31,6 +31,11 @@ struct out {
 	bool until_hit;
 	bool seen[MV_EV__COUNT]; /* which event kinds occurred */
 	struct mv_observer obs_storage;
+	struct gomap keys;  /* only keykind and strs: formats keys for any impl */
+	/* --every step: a step's events, held until its step line is out */
+	char *held;
+	size_t held_len;
+	FILE *hold;
 };
 
 /* Write a JSON string for the bytes s[0..n): '"' and '\\' escaped, bytes

@@ -100,11 +100,13 @@ const char *mv_world_phase(const struct mv_world *w, uint32_t i)
 	case MV_ST_MAP:
 		return gm_phase_name(wk->op.gm.phase);
 	case MV_ST_SLEEP:
-		return "sleep";
+		return "start_timer";
 	case MV_ST_CLOSE:
 		return "close";
 	case MV_ST_WAIT:
-		return "receive";
+		return wk->op.instr == MV_I_SLEEP ? "timer_fired" : "receive";
+	case MV_ST_SYNC:
+		return sm_phase_name(wk->op.sm.phase);
 	}
 	return "";
 }
@@ -330,6 +332,22 @@ static void start_op(struct mv_world *w, uint32_t i, const struct mv_instr *in, 
 	wk->in_op = true;
 	wk->mid_op = false;
 	wk->op_pc = pc;
+	if (w->sm && (is_map_instr(in->kind) || in->kind == MV_I_LOAD_OR_STORE || in->kind == MV_I_LOAD_AND_DELETE)) {
+		int64_t key = in->key.kind != MV_OPD_NONE ? mv_world_operand(w, i, &in->key) : 0;
+		int64_t value = in->value.kind != MV_OPD_NONE ? mv_world_operand(w, i, &in->value) : 0;
+		op->key = key;
+		op->value = value;
+		op->stage = MV_ST_SYNC;
+		switch (in->kind) {
+		case MV_I_STORE: sm_op_store_init(&op->sm, key, value); break;
+		case MV_I_LOAD: sm_op_load_init(&op->sm, key); break;
+		case MV_I_DELETE: sm_op_delete_init(&op->sm, key); break;
+		case MV_I_LOAD_OR_STORE: sm_op_load_or_store_init(&op->sm, key, value); break;
+		case MV_I_LOAD_AND_DELETE: sm_op_load_and_delete_init(&op->sm, key); break;
+		default: sm_op_range_init(&op->sm, in->start, in->offset); break;
+		}
+		return;
+	}
 	if (is_map_instr(in->kind)) {
 		if (in->key.kind != MV_OPD_NONE)
 			op->key = mv_world_operand(w, i, &in->key);
@@ -446,8 +464,6 @@ const char *mv_world_unsupported(const struct mv_world_spec *spec)
 		return "the scene has no workers";
 	if (spec->nworkers > MV_MAX_WORKERS)
 		return "more than 64 workers";
-	if (spec->map.impl == MV_IMPL_SYNCMAP)
-		return "map.impl syncmap is not supported by this build";
 	if (spec->map.impl == MV_IMPL_SHARDED && (spec->map.shards == 0 || spec->map.shards > MV_MAX_SHARDS))
 		return "map.shards must be 1..256";
 	if (spec->nsignals > 64)
@@ -456,8 +472,11 @@ const char *mv_world_unsupported(const struct mv_world_spec *spec)
 		const struct mv_program *p = &spec->workers[i].prog;
 		for (uint32_t k = 0; k < p->n; k++) {
 			enum mv_instr_kind kind = p->instrs[k].kind;
-			if (kind == MV_I_LOAD_OR_STORE || kind == MV_I_LOAD_AND_DELETE)
+			bool sync = spec->map.impl == MV_IMPL_SYNCMAP;
+			if (!sync && (kind == MV_I_LOAD_OR_STORE || kind == MV_I_LOAD_AND_DELETE))
 				return "load_or_store and load_and_delete need map.impl syncmap";
+			if (sync && (kind == MV_I_LEN || kind == MV_I_CLEAR))
+				return "sync.Map has no Len, and no Clear before Go 1.23 (S12)";
 		}
 	}
 	return NULL;
@@ -471,8 +490,13 @@ enum mv_status mv_world_init(struct mv_world *w, const struct mv_world_spec *spe
 	if (mv_world_unsupported(spec))
 		return MV_ENOTSUP;
 	const struct mv_map_spec *ms = &spec->map;
-	w->nmaps = ms->impl == MV_IMPL_SHARDED ? ms->shards : 1;
-	w->maps = mv_xcalloc(w->nmaps, sizeof *w->maps);
+	if (ms->impl == MV_IMPL_SYNCMAP) {
+		w->sm = mv_xcalloc(1, sizeof *w->sm);
+		if (syncmap_init(w->sm, ms->key, ms->seed, spec->strs) != MV_OK)
+			return MV_ENOMEM;
+	}
+	w->nmaps = ms->impl == MV_IMPL_SHARDED ? ms->shards : ms->impl == MV_IMPL_SYNCMAP ? 0 : 1;
+	w->maps = mv_xcalloc(w->nmaps ? w->nmaps : 1, sizeof *w->maps);
 	for (uint32_t s = 0; s < w->nmaps; s++) {
 		/* each shard is make(map[K]V) with its own random hash0 */
 		uint64_t seed = s == 0 ? ms->seed : mv_splitmix64(ms->seed + s);
@@ -496,7 +520,7 @@ enum mv_status mv_world_init(struct mv_world *w, const struct mv_world_spec *spe
 	}
 	w->nworkers = spec->nworkers;
 	w->workers = mv_xcalloc(w->nworkers, sizeof *w->workers);
-	mv_race_init(&w->race, w->nworkers, w->nlocks, spec->nsignals, w->nmaps);
+	mv_race_init(&w->race, w->nworkers, w->nlocks, spec->nsignals, w->nmaps ? w->nmaps : 1);
 	mv_rng_init(&w->sched_rng, spec->sched.seed);
 	for (uint32_t i = 0; i < w->nworkers; i++)
 		advance_worker(w, i);
@@ -513,6 +537,10 @@ void mv_world_done(struct mv_world *w)
 	for (uint32_t s = 0; s < w->nmaps; s++)
 		gomap_done(&w->maps[s]);
 	free(w->maps);
+	if (w->sm) {
+		syncmap_done(w->sm);
+		free(w->sm);
+	}
 	free(w->locks);
 	free(w->workers);
 	mv_race_done(&w->race);
@@ -527,7 +555,12 @@ enum mv_status mv_world_copy(struct mv_world *dst, const struct mv_world *src)
 	memcpy(dst->workers, src->workers, src->nworkers * sizeof *dst->workers);
 	dst->locks = mv_xmalloc((src->nlocks + 1) * sizeof *dst->locks);
 	memcpy(dst->locks, src->locks, (src->nlocks + 1) * sizeof *dst->locks);
-	dst->maps = mv_xcalloc(src->nmaps, sizeof *dst->maps);
+	if (src->sm) {
+		dst->sm = mv_xmalloc(sizeof *dst->sm);
+		if (syncmap_copy(dst->sm, src->sm) != MV_OK)
+			return MV_ENOMEM;
+	}
+	dst->maps = mv_xcalloc(src->nmaps ? src->nmaps : 1, sizeof *dst->maps);
 	for (uint32_t s = 0; s < src->nmaps; s++)
 		if (gomap_copy(&dst->maps[s], &src->maps[s]) != MV_OK)
 			return MV_ENOMEM;
@@ -652,15 +685,17 @@ static void complete_op(struct mv_world *w, uint32_t i)
 			.worker = i,
 			.in = in,
 			.op = op,
-			.has_key = op->instr == MV_I_STORE || op->instr == MV_I_LOAD || op->instr == MV_I_DELETE,
+			.has_key = op->instr == MV_I_STORE || op->instr == MV_I_LOAD || op->instr == MV_I_DELETE ||
+				   op->instr == MV_I_LOAD_OR_STORE || op->instr == MV_I_LOAD_AND_DELETE,
 			.key = op->key,
 			.ok = op->ok,
 		};
-		if (rec.has_key) {
+		rec.has_hash = rec.has_key && op->stage != MV_ST_SYNC;
+		if (rec.has_hash) {
 			const struct gomap *m = &w->maps[op->shard];
 			rec.hash = op->gm.pinned || op->gm.hashed ? op->gm.hash : gomap_hash(m, op->key);
 		}
-		rec.result = op->instr == MV_I_LEN ? op->len : op->gm.result;
+		rec.result = op->stage == MV_ST_SYNC ? op->sm.result : op->instr == MV_I_LEN ? op->len : op->gm.result;
 		w->obs->op_done(w->obs->ctx, &rec);
 	}
 	flush_races(w, (int32_t)i, false);
@@ -748,6 +783,7 @@ static bool step_lock(struct mv_world *w, uint32_t i, const struct mv_sink *sink
 	if (op->stage == MV_ST_UNLOCK && op->lk.steps == 0)
 		mv_race_release(&w->race, i, op->lock);
 	enum mv_lkres r = mv_lock_step(lk, &op->lk, i, w->now, woken, &nwoken, sink);
+	w->ran = mv_lk_phase_name(op->lk.last);
 	for (uint32_t k = 0; k < nwoken; k++) {
 		struct mv_worker *o = &w->workers[woken[k]];
 		o->state = MV_W_RUNNABLE;
@@ -808,6 +844,7 @@ static enum gm_stepres step_op(struct mv_world *w, uint32_t i, const struct mv_s
 				report_race(w, i, &hit);
 		}
 		enum gm_stepres r = gomap_step(m, &op->gm, sink);
+		w->ran = gm_phase_name(op->gm.last);
 		if (r == GM_YIELD)
 			return GM_YIELD;
 		if (r == GM_MORE)
@@ -826,8 +863,36 @@ static enum gm_stepres step_op(struct mv_world *w, uint32_t i, const struct mv_s
 		}
 		return GM_DONE;
 	}
+	case MV_ST_SYNC: {
+		uint32_t woken[MV_MAX_WORKERS], nwoken = 0;
+		enum sm_res r = sm_step(w->sm, &op->sm, i, w->now, woken, &nwoken, sink);
+		w->ran = sm_phase_name(op->sm.last);
+		for (uint32_t k = 0; k < nwoken; k++) {
+			w->workers[woken[k]].state = MV_W_RUNNABLE;
+			w->workers[woken[k]].wait = MV_WAIT_NONE;
+		}
+		switch (r) {
+		case SM_MORE:
+			return GM_MORE;
+		case SM_BLOCKED:
+			wk->state = MV_W_BLOCKED;
+			wk->wait = MV_WAIT_SEMACQUIRE;
+			wk->wait_on = UINT32_MAX; /* the sync.Map's own mu */
+			return GM_MORE;
+		case SM_YIELD:
+			return GM_YIELD;
+		case SM_FATAL:
+			end_world(w, MV_END_FATAL, op->sm.fatal, (int32_t)i);
+			return GM_MORE;
+		case SM_DONE:
+			break;
+		}
+		op->ok = op->sm.found;
+		return GM_DONE;
+	}
 	case MV_ST_SLEEP: {
 		const struct mv_instr *in = &prog_of(w, i)->instrs[wk->op_pc];
+		w->ran = "start_timer";
 		op->wake_at = w->now + (uint64_t)(in->n > 0 ? in->n : 0);
 		if (in->n > 0) {
 			wk->state = MV_W_SLEEPING;
@@ -839,6 +904,7 @@ static enum gm_stepres step_op(struct mv_world *w, uint32_t i, const struct mv_s
 	}
 	case MV_ST_CLOSE: {
 		uint32_t s = prog_of(w, i)->instrs[wk->op_pc].ref;
+		w->ran = "close";
 		if (w->closed >> s & 1) {
 			end_world(w, MV_END_PANIC, "close of closed channel", (int32_t)i);
 			return GM_MORE;
@@ -858,6 +924,7 @@ static enum gm_stepres step_op(struct mv_world *w, uint32_t i, const struct mv_s
 		return GM_DONE;
 	}
 	case MV_ST_WAIT: {
+		w->ran = op->instr == MV_I_SLEEP ? "timer_fired" : "receive";
 		if (op->instr == MV_I_SLEEP) /* woken from a sleep */
 			return GM_DONE;
 		uint32_t s = prog_of(w, i)->instrs[wk->op_pc].ref;
@@ -882,20 +949,25 @@ void mv_world_step(struct mv_world *w, uint32_t i)
 	struct step_sink ss = {w, i};
 	struct mv_sink sink = {sink_fn, &ss};
 	bool tracing = w->obs && w->obs->event;
-	const char *phase = mv_world_phase(w, i);
+	w->ran = mv_world_phase(w, i);
 	w->current = i;
 	w->step++;
 	w->now++;
 	enum gm_stepres r = step_op(w, i, tracing ? &sink : NULL);
 	wk->mid_op = r == GM_MORE && wk->state == MV_W_RUNNABLE;
 	if (w->obs && w->obs->step)
-		w->obs->step(w->obs->ctx, i, phase);
+		w->obs->step(w->obs->ctx, i, w->ran);
 	if (w->spec->sched.granularity == MV_GRAN_STEP || !wk->mid_op)
 		w->rr_next = (i + 1) % w->nworkers;
 	if (mv_world_ended(w))
 		return;
 	if (r == GM_YIELD) {
 		const struct mv_instr *in = &prog_of(w, i)->instrs[wk->op_pc];
+		bool sync = wk->op.stage == MV_ST_SYNC;
+		int64_t yk = sync ? wk->op.sm.result_key : wk->op.gm.result_key;
+		int64_t yv = sync ? wk->op.sm.result : wk->op.gm.result;
+		if (w->obs && w->obs->yield)
+			w->obs->yield(w->obs->ctx, i, yk, yv);
 		if (in->body && wk->depth < MV_MAX_DEPTH) {
 			/* run the range body for this entry */
 			struct mv_frame *f = &wk->frames[wk->depth++];
@@ -904,12 +976,12 @@ void mv_world_step(struct mv_world *w, uint32_t i)
 			f->count = 0;
 			f->it = wk->op;
 			if (in->var < MV_MAX_VARS) {
-				wk->vars[in->var] = wk->op.gm.result_key;
+				wk->vars[in->var] = yk;
 				if (w->spec->map.key == MV_KEY_STRING)
 					wk->var_str |= (uint8_t)(1u << in->var);
 			}
 			if (in->var2 < MV_MAX_VARS)
-				wk->vars[in->var2] = wk->op.gm.result;
+				wk->vars[in->var2] = yv;
 			wk->in_op = false;
 			wk->pc = wk->op_pc + 1;
 			advance_worker(w, i);

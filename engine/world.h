@@ -26,6 +26,7 @@
 #include "rng.h"
 #include "spec.h"
 #include "status.h"
+#include "syncmap.h"
 
 #define MV_MAX_WORKERS 64
 #define MV_MAX_SHARDS 256
@@ -62,7 +63,7 @@ enum mv_end {
 
 /* The stage of a worker's operation: a SafeMap-style wrapper takes the
  * lock, runs the map operation, releases the lock (DESIGN: map.impl). */
-enum mv_stage { MV_ST_LOCK, MV_ST_MAP, MV_ST_UNLOCK, MV_ST_SLEEP, MV_ST_CLOSE, MV_ST_WAIT };
+enum mv_stage { MV_ST_LOCK, MV_ST_MAP, MV_ST_UNLOCK, MV_ST_SLEEP, MV_ST_CLOSE, MV_ST_WAIT, MV_ST_SYNC };
 
 /* A worker's operation in flight: one scene instruction. */
 struct mv_wop {
@@ -76,6 +77,7 @@ struct mv_wop {
 	int64_t key, value;   /* evaluated operands */
 	struct mv_lock_op lk;
 	struct gm_op gm;
+	struct sm_op sm;      /* impl syncmap: the sync.Map method in flight */
 	int64_t len;          /* len over shards */
 	bool ok;              /* trylock result, load's found */
 	uint64_t wake_at;     /* sleep */
@@ -113,6 +115,7 @@ struct mv_oprec {
 	const struct mv_wop *op;    /* its final state */
 	bool has_key;
 	int64_t key;
+	bool has_hash;
 	uint64_t hash;
 	bool ok;                    /* load: found; delete: deleted; try*: acquired */
 	int64_t result;             /* load: value; len: count */
@@ -123,6 +126,8 @@ struct mv_observer {
 	void (*step)(void *ctx, uint32_t w, const char *phase);
 	void (*event)(void *ctx, uint32_t w, const struct mv_event *ev);
 	void (*op_done)(void *ctx, const struct mv_oprec *rec);
+	/* a range produced an entry (before its body, if any, runs) */
+	void (*yield)(void *ctx, uint32_t w, int64_t key, int64_t value);
 	void *ctx;
 };
 
@@ -139,7 +144,8 @@ struct mv_pending_race {
 
 struct mv_world {
 	const struct mv_world_spec *spec;
-	struct gomap *maps;         /* 1, or map.shards */
+	struct gomap *maps;         /* 1, or map.shards; none for syncmap */
+	struct syncmap *sm;         /* impl syncmap */
 	uint32_t nmaps;
 	struct mv_lock *locks;      /* the scene's locks, then the map's own */
 	uint32_t nlocks;
@@ -150,6 +156,7 @@ struct mv_world {
 	uint64_t step;              /* micro-steps run so far */
 	uint64_t now;               /* time for sleeps and starvation: steps, plus idle jumps */
 	uint32_t current;           /* worker that ran last */
+	const char *ran;            /* static: the phase the last step ran */
 	uint32_t rr_next;           /* round-robin cursor */
 	uint64_t script_pos;
 	struct mv_rng sched_rng;

@@ -9,7 +9,10 @@
 # (ORACLE_SEED, else random; printed, so a run's op sequences can be
 # repeated), and for every workload x {int, string} key type: generates the
 # scene and Go's expected trace, runs `MAPVIZ_BIN run SCENE --format jsonl
-# --every op --state full`, and compares.  One line per trace, then
+# --every op --state full`, and compares.  The syncmap-* workloads trace a
+# real sync.Map instead (WORKLOAD/int, WORKLOAD/string as for the others);
+# while mapviz answers such a scene with "not supported" (exit 1) they are
+# reported as skipped, not failed.  One line per trace, then
 # "oracle: N passed, N failed"; exit 1 on any failure.  A failing trace's
 # files are kept in tests/oracle/out/NAME-KIND/ (Go's hashes and random
 # draws differ on every run, so the files, not the seed, reproduce it).
@@ -93,6 +96,7 @@ filters="$*"
 
 passed=0
 failed=0
+skipped=0
 for name in $("$oracle" list | awk '{print $1}'); do
 	for kind in int string; do
 		wanted "$name" "$kind" || continue
@@ -107,6 +111,16 @@ for name in $("$oracle" list | awk '{print $1}'); do
 		else
 			$limit "$mapviz" run "$scene" --format jsonl --every op --state full >"$act" 2>"$err"
 			rc=$?
+			case $name in
+			syncmap-*)
+				# Until the world runs syncmap scenes, mapviz refuses them.
+				if [ $rc -eq 1 ] && grep -q 'not supported' "$err"; then
+					skipped=$((skipped + 1))
+					echo "skip $name/$kind (mapviz run: $(head -c 200 "$err" | sed 's/.*: //'))"
+					continue
+				fi
+				;;
+			esac
 			verdict=$("$oracle" compare "$exp" "$act")
 			crc=$?
 			if [ $rc -ne 0 ]; then
@@ -129,5 +143,9 @@ $verdict"
 	done
 done
 
-echo "oracle: $passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+	echo "oracle: $passed passed, $failed failed, $skipped skipped (syncmap scenes: mapviz does not run them yet)"
+else
+	echo "oracle: $passed passed, $failed failed"
+fi
 [ "$failed" -eq 0 ]

@@ -51,6 +51,9 @@ var checks = []check{
 	{"who evacuates", "M4.4 M5.6 M6.8 M7.2", chkWhoEvacuates},
 	{"iteration order", "M9.3 M9.6 M9.7 M9.8", chkIterOrder},
 	{"workload invariants", "M2.2 M2.3 M7.5 M8.1", chkWorkloads},
+	{"sync.Map T6", "S1-S4 S6-S8 S11 T6", chkSyncT6},
+	{"sync.Map rules", "S5-S11", chkSyncRules},
+	{"sync.Map traces", "S1 S2 S6 T6", chkSyncTraces},
 }
 
 func cmdSelftest(args []string) int {

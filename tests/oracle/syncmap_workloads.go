@@ -273,7 +273,7 @@ func smT6[K Key](w *smWork[K]) {
 
 func smPromote[K Key](w *smWork[K]) {
 	for round := 0; round < 14; round++ {
-		for i, n := 0, 1+w.r.Intn(24); i < n; i++ {
+		for i, n := 0, 1+w.r.Intn(16); i < n; i++ {
 			w.storeNew()
 		}
 		if round%3 == 2 && len(w.live) > 0 {
@@ -282,6 +282,9 @@ func smPromote[K Key](w *smWork[K]) {
 		w.missUntilPromoted(200)
 		for i := 0; i < 5 && len(w.live) > 0; i++ {
 			w.load(w.pick()) // read hits: fast, no miss
+		}
+		for len(w.live) > 24 { // keep it small: the next dirty expunges these
+			w.del(w.pick())
 		}
 	}
 }

@@ -724,6 +724,92 @@ static void random_vs_reference(void)
 	syncmap_done(&s);
 }
 
+/* The STATE writer: int keys sorted numerically and written as decimal
+ * object keys, string keys sorted bytewise and escaped like
+ * out_json_string; the text form. */
+static void state_format(void)
+{
+	struct syncmap s;
+	ASSERT(syncmap_init(&s, MV_KEY_INT, 14, NULL) == MV_OK);
+	const int64_t keys[] = {10, -5, 3, INT64_MIN, INT64_MAX, 0};
+	for (int i = 0; i < 6; i++)
+		syncmap_store(&s, keys[i], i);
+	ASSERT_STATE(&s, "{\"read\":{\"amended\":true,\"entries\":{}},\"dirty\":{\"-9223372036854775808\":\"value:3\","
+			 "\"-5\":\"value:1\",\"0\":\"value:5\",\"3\":\"value:2\",\"10\":\"value:0\","
+			 "\"9223372036854775807\":\"value:4\"},\"misses\":0}");
+	char buf[512];
+	FILE *f = fmemopen(buf, sizeof buf, "w");
+	ASSERT(f != NULL);
+	out_text_syncmap_state(f, &s);
+	fclose(f);
+	ASSERT_STR(buf, "read{} amended dirty{-9223372036854775808:value:3 -5:value:1 0:value:5 3:value:2 "
+			"10:value:0 9223372036854775807:value:4} misses 0");
+	syncmap_done(&s);
+
+	struct mv_strpool pool;
+	ASSERT(mv_strpool_init(&pool) == MV_OK);
+	ASSERT(syncmap_init(&s, MV_KEY_STRING, 15, &pool) == MV_OK);
+	const char *names[] = {"b", "a\"q", "", "\x01\\", "ab", "\xc3\xa9"};
+	for (int i = 0; i < 6; i++) {
+		uint32_t id;
+		ASSERT(mv_strpool_intern(&pool, names[i], strlen(names[i]), &id) == MV_OK);
+		syncmap_store(&s, id, i);
+	}
+	int64_t keys2[8], vals[8];
+	ASSERT_EQ(range_all(&s, keys2, vals, 8), 6);
+	ASSERT_STATE(&s, "{\"read\":{\"amended\":false,\"entries\":{\"\":\"value:2\",\"\\u0001\\\\\":\"value:3\","
+			 "\"a\\\"q\":\"value:1\",\"ab\":\"value:4\",\"b\":\"value:0\",\"\xc3\xa9\":\"value:5\"}},"
+			 "\"dirty\":null,\"misses\":0}");
+	syncmap_done(&s);
+	mv_strpool_done(&pool);
+}
+
+/* Events: MISS carries the count, PROMOTE the size of the new read.m,
+ * DIRTY_INIT len(read.m); a Range that promotes reports it too. */
+static void events(void)
+{
+	struct syncmap s;
+	ASSERT(syncmap_init(&s, MV_KEY_INT, 16, NULL) == MV_OK);
+	struct evlog log = {.n = 0};
+	struct mv_sink sink = {on_event, &log};
+	struct sm_op op;
+	for (int64_t k = 1; k <= 3; k++) {
+		sm_op_store_init(&op, k, k);
+		ASSERT(run(&s, &op, 0, &sink) == SM_DONE);
+	}
+	ASSERT_EQ(count_ev(&log, MV_EV_DIRTY_INIT), 1); /* only the first store builds dirty */
+	for (int64_t k = 1; k <= 3; k++) {
+		sm_op_load_init(&op, 50 + k);
+		ASSERT(run(&s, &op, 0, &sink) == SM_DONE);
+	}
+	int64_t misses[4];
+	uint32_t nm = 0, np = 0;
+	for (uint32_t i = 0; i < log.n; i++) {
+		if (log.ev[i].kind == MV_EV_MISS && nm < 4)
+			misses[nm++] = log.ev[i].n;
+		if (log.ev[i].kind == MV_EV_PROMOTE) {
+			ASSERT_EQ(log.ev[i].n, 3);
+			np++;
+		}
+	}
+	ASSERT_EQ(nm, 3);
+	ASSERT_EQ(misses[0], 1);
+	ASSERT_EQ(misses[1], 2);
+	ASSERT_EQ(misses[2], 3);
+	ASSERT_EQ(np, 1);
+	log.n = 0;
+	sm_op_store_init(&op, 4, 4);
+	ASSERT(run(&s, &op, 0, &sink) == SM_DONE);
+	ASSERT_EQ(count_ev(&log, MV_EV_DIRTY_INIT), 1);
+	ASSERT_EQ(log.ev[1].kind, MV_EV_DIRTY_INIT); /* after LOCK_ACQUIRE */
+	ASSERT_EQ(log.ev[1].n, 3);
+	sm_op_range_init(&op, -1, -1);
+	ASSERT(run(&s, &op, 0, &sink) == SM_DONE);
+	ASSERT_EQ(count_ev(&log, MV_EV_PROMOTE), 1);
+	ASSERT_EQ(s.promotions, 2);
+	syncmap_done(&s);
+}
+
 const struct unit_test syncmap_tests[] = {
 	UNIT(t6_int),
 	UNIT(t6_string),
@@ -738,5 +824,7 @@ const struct unit_test syncmap_tests[] = {
 	UNIT(copy_independence),
 	UNIT(entry_reclaim),
 	UNIT(random_vs_reference),
+	UNIT(state_format),
+	UNIT(events),
 	{0},
 };
