@@ -152,6 +152,16 @@ void out_json_world_state(FILE *f, const struct mv_world *w, enum out_state leve
 	if (w->nlocks) {
 		fputs(",\"locks\":", f);
 		json_locks(f, w);
+	} else if (w->sm) {
+		const struct mv_mutex *mu = &w->sm->mu.mu;
+		fprintf(f, ",\"locks\":{\"sync.Map.mu\":{\"kind\":\"mutex\",\"state\":%d,\"waiters\":[", mu->state);
+		for (uint32_t k = 0; k < mu->sema.n; k++) {
+			const char *wn = w->spec->workers[mu->sema.q[k]].name;
+			if (k)
+				fputc(',', f);
+			out_json_string(f, wn, strlen(wn));
+		}
+		fputs("]}}", f);
 	}
 }
 
@@ -216,8 +226,12 @@ static void text_state(FILE *f, const struct gomap *m, enum out_state level);
 
 static void text_world_state(FILE *f, const struct mv_world *w, enum out_state level)
 {
-	if (w->sm)
+	if (w->sm) {
+		fputs("        sync.Map ", f);
 		out_text_syncmap_state(f, w->sm);
+		fprintf(f, "\n        lock sync.Map.mu: Mutex state %d (%s, %d waiting)\n", w->sm->mu.mu.state,
+			w->sm->mu.mu.state & MV_MUTEX_LOCKED ? "locked" : "unlocked", mv_mutex_waiters(&w->sm->mu.mu));
+	}
 	for (uint32_t s = 0; s < w->nmaps; s++) {
 		if (w->nmaps > 1)
 			fprintf(f, "        shard %u:\n", s);
