@@ -19,6 +19,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "alloc.h"
 
@@ -171,6 +172,21 @@ uint64_t gm_roundupsize(uint64_t size)
 	return (size + 8191) & ~(uint64_t)8191;
 }
 
+/*
+ * Like Go's heap, ask for transparent huge pages, so that a probe into a
+ * large bucket array costs one TLB entry per 2 MiB — but only for a slab
+ * allocated at its full size at once (makemap with a large hint).  A slab
+ * that grows is moved by realloc, which glibc does with mremap, copying
+ * nothing; huge pages there would turn each move into fresh page faults.
+ */
+static void advise_huge(void *p, size_t len)
+{
+	uintptr_t lo = ((uintptr_t)p + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1);
+	uintptr_t hi = ((uintptr_t)p + len) & ~(uintptr_t)((2u << 20) - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+}
+
 /* Append n zeroed buckets to the slab; return the index of the first. */
 static uint32_t slab_alloc(struct gomap *m, uint32_t n)
 {
@@ -180,8 +196,11 @@ static uint32_t slab_alloc(struct gomap *m, uint32_t n)
 			cap *= 2;
 		if (cap > UINT32_MAX)
 			cap = UINT32_MAX; /* the allocation below then fails loudly */
+		bool fresh = m->slab_cap == 0;
 		m->slab = mv_xrealloc(m->slab, cap * sizeof *m->slab);
 		m->slab_cap = (uint32_t)cap;
+		if (fresh)
+			advise_huge(m->slab, cap * sizeof *m->slab);
 	}
 	uint32_t first = m->slab_len;
 	memset(&m->slab[first], 0, (size_t)n * sizeof *m->slab);
@@ -302,9 +321,10 @@ enum mv_status gomap_init(struct gomap *m, enum mv_keykind kind, int64_t hint, u
 	for (uint32_t i = 0; i < npins; i++)
 		if (mv_pins_set(&m->pins, pins[i].key, pins[i].hash) != MV_OK)
 			return MV_ENOMEM;
-	slab_alloc(m, 1); /* index 0 is nil */
-	if (nil)
+	if (nil) {
+		slab_alloc(m, 1); /* index 0 is nil */
 		return MV_OK;
+	}
 	m->hash0 = (uint32_t)seed; /* M3.2: the scene's seed plays fastrand's part */
 	/* M3.4: a hint that overflows the allocation behaves as 0; the model
 	 * caps the array at 2^24 buckets. */
@@ -313,6 +333,9 @@ enum mv_status gomap_init(struct gomap *m, enum mv_keykind kind, int64_t hint, u
 	uint8_t B = 0;
 	while (over_load_factor(hint, B))
 		B++;
+	/* one allocation for index 0 and the whole array */
+	uint32_t first = slab_alloc(m, 1 + (B ? array_len(m, B) : 0));
+	m->slab_len = first + 1; /* index 0 is nil; the array follows */
 	if (B != 0)
 		m->buckets = make_bucket_array(m, B, &m->cur_n, &m->next_overflow);
 	m->B = B;
