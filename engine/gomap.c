@@ -590,14 +590,13 @@ static void op_again(struct gomap *m, struct gm_op *op)
 	}
 }
 
-/* M4.8 mapaccessK: find key without any flag check (iteration's lookup). */
-static bool access_k(const struct gomap *m, int64_t key, int64_t *val)
+/* M4.3, M4.4: the chain to search for hash — the new bucket, or its old
+ * bucket while that one is not evacuated yet (lookups never evacuate). */
+static inline uint32_t pick_bucket(const struct gomap *m, uint64_t hash, uint64_t *bucket)
 {
-	if (m->is_nil || m->count == 0)
-		return false;
-	uint64_t hash = hash_of(m, key);
 	uint64_t mask = bucket_mask(m->B);
-	uint32_t b = m->buckets + (uint32_t)(hash & mask);
+	*bucket = hash & mask;
+	uint32_t b = m->buckets + (uint32_t)*bucket;
 	if (m->oldbuckets) {
 		if (!(m->flags & GM_F_SAME_SIZE_GROW))
 			mask >>= 1;
@@ -605,22 +604,20 @@ static bool access_k(const struct gomap *m, int64_t key, int64_t *val)
 		if (!bucket_evacuated(m, ob))
 			b = ob;
 	}
-	uint8_t top = tophash_of(hash);
-	for (; b; b = bk(m, b)->overflow) {
-		const struct gm_bucket *p = bk(m, b);
-		for (int i = 0; i < GM_BUCKET_CNT; i++) {
-			if (p->tophash[i] != top) {
-				if (p->tophash[i] == GM_EMPTY_REST)
-					return false;
-				continue;
-			}
-			if (keys_equal(p->keys[i], key)) {
-				*val = p->vals[i];
-				return true;
-			}
-		}
-	}
-	return false;
+	return b;
+}
+
+static inline bool find(const struct gomap *m, int64_t key, uint64_t hash, uint32_t *rb, int *ri);
+
+/* M4.8 mapaccessK: find key without any flag check (iteration's lookup). */
+static bool access_k(const struct gomap *m, int64_t key, int64_t *val)
+{
+	uint32_t b;
+	int i;
+	if (m->is_nil || m->count == 0 || !find(m, key, hash_of(m, key), &b, &i))
+		return false;
+	*val = bk(m, b)->vals[i];
+	return true;
 }
 
 static void touch(struct gm_op *op, uint32_t b, int32_t slot)
@@ -961,20 +958,10 @@ static enum gm_stepres phase(struct gomap *m, struct gm_op *op, const struct mv_
 		op->b = op->borig = m->buckets + (uint32_t)op->bucket;
 		op->phase = GM_PH_PROBE;
 		return GM_MORE;
-	case GM_PH_PICK_BUCKET: { /* M4.3, M4.4 */
-		uint64_t mask = bucket_mask(m->B);
-		op->bucket = op->hash & mask;
-		op->b = m->buckets + (uint32_t)op->bucket;
-		if (m->oldbuckets) {
-			if (!(m->flags & GM_F_SAME_SIZE_GROW))
-				mask >>= 1;
-			uint32_t ob = m->oldbuckets + (uint32_t)(op->hash & mask);
-			if (!bucket_evacuated(m, ob))
-				op->b = ob;
-		}
+	case GM_PH_PICK_BUCKET: /* M4.3, M4.4 */
+		op->b = pick_bucket(m, op->hash, &op->bucket);
 		op->phase = GM_PH_PROBE;
 		return GM_MORE;
-	}
 	case GM_PH_PROBE:
 		return step_probe(m, op, sink);
 	case GM_PH_MAYBE_GROW: /* M5.8 */
@@ -1093,15 +1080,8 @@ bool gomap_run(struct gomap *m, struct gm_op *op, const struct mv_sink *sink)
 /* M4.3-M4.6 (F3): the slot holding key, or false. */
 static inline bool find(const struct gomap *m, int64_t key, uint64_t hash, uint32_t *rb, int *ri)
 {
-	uint64_t mask = bucket_mask(m->B);
-	uint32_t b = m->buckets + (uint32_t)(hash & mask);
-	if (m->oldbuckets) {
-		if (!(m->flags & GM_F_SAME_SIZE_GROW))
-			mask >>= 1;
-		uint32_t ob = m->oldbuckets + (uint32_t)(hash & mask);
-		if (!bucket_evacuated(m, ob))
-			b = ob;
-	}
+	uint64_t bucket;
+	uint32_t b = pick_bucket(m, hash, &bucket);
 	if (m->keykind == MV_KEY_INT) {
 		/* F3 mapaccess2_fast64: compare keys, then require a non-empty
 		 * tophash; no tophash compare, no emptyRest early exit */
@@ -1180,11 +1160,14 @@ again:
 	if (m->oldbuckets)
 		grow_work(m, bucket);
 	b = m->buckets + (uint32_t)bucket;
+	bool ints = m->keykind == MV_KEY_INT;
 	for (;;) { /* M5.7 */
 		struct gm_bucket *p = bk(m, b);
 		for (int i = 0; i < GM_BUCKET_CNT; i++) {
 			uint8_t t = p->tophash[i];
-			if (t != top) {
+			if (ints ? is_empty(t) : t != top) {
+				/* F4 mapassign_fast64 tests emptiness first and then
+				 * compares keys; the generic path compares tophash */
 				if (is_empty(t) && !insb) {
 					insb = b;
 					insi = i;

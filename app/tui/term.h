@@ -1,0 +1,88 @@
+/*
+ * term: the only file that talks to curses and to the terminal.
+ *
+ * Output.  curses (ncursesw) is the encoder: the canvas's changed cells
+ * are blitted into stdscr and doupdate() turns them into the fewest
+ * escape sequences.  The screen is made with newterm(NULL, out, in) where
+ * `out` is a FILE on a pipe that term owns: ncurses writes its bytes there
+ * (it writes to the FILE's descriptor, so a fopencookie FILE cannot catch
+ * them), and a relay thread copies every byte to the terminal and, when
+ * one is set, to an output tap — the exact bytes the terminal got, which
+ * is what an asciicast recording needs.
+ *
+ * Input and modes.  Because curses talks to a pipe, term sets the real
+ * terminal's modes itself (termios on stdin: no echo, no line buffering,
+ * signals kept so Ctrl-C is SIGINT) and decodes keys itself (keys.h).
+ *
+ * Restoring the terminal.  On close, and also from an atexit handler, from
+ * SIGINT/SIGTERM/SIGHUP (which only set a flag the main loop reads) and from
+ * fatal signals (SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL: restore with
+ * async-signal-safe calls, then re-raise with the default action).
+ * SIGWINCH only sets a flag; the main loop redraws.
+ *
+ * The state signal handlers need (flags, the saved modes, the restore
+ * sequence) is the one file-scope variable of the TUI; nothing else here
+ * is global.
+ */
+#ifndef MV_TUI_TERM_H
+#define MV_TUI_TERM_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "canvas.h"
+#include "theme.h"
+
+/* Where the bytes written to the terminal are also sent (recording).  The
+ * callback runs on the relay thread, in order, once per chunk. */
+struct tui_output_tap {
+	void (*write)(void *ctx, const char *buf, size_t n);
+	void *ctx;
+};
+
+struct tui_term {
+	int pipefd[2];
+	pthread_t relay;
+	FILE *out;
+	void *screen;          /* SCREEN * */
+	bool color;            /* colors in use (not NO_COLOR, terminal has them) */
+	int rows, cols;
+	const struct tui_theme *theme;
+	struct tui_canvas front; /* what the terminal shows */
+	bool force;              /* repaint every cell on the next blit */
+	const struct tui_output_tap *tap;
+};
+
+/* Why the TUI cannot start, or NULL: stdin/stdout not a terminal, no
+ * TERM. */
+const char *tui_term_unusable(void);
+/* Take over the terminal.  no_color: ignore colors (NO_COLOR).  Returns 0
+ * or -1 with a message on stderr. */
+int tui_term_open(struct tui_term *t, const struct tui_theme *th, bool no_color, const struct tui_output_tap *tap);
+/* Give the terminal back exactly as it was. */
+void tui_term_close(struct tui_term *t);
+/* Install the signal handlers (once). */
+void tui_term_signals(void);
+/* Flags set by signal handlers, cleared by reading. */
+bool tui_term_resized(void);
+bool tui_term_quit_requested(void);
+/* The terminal's size now. */
+void tui_term_size(int *rows, int *cols);
+/* Follow a new terminal size. */
+void tui_term_resize(struct tui_term *t, int rows, int cols);
+/* Show the canvas: only cells that differ from the last blit are sent. */
+void tui_term_blit(struct tui_term *t, const struct tui_canvas *c);
+/* Repaint everything on the next blit (Ctrl-L). */
+void tui_term_repaint(struct tui_term *t);
+/* The next key within timeout_ms (-1: wait), TK_NONE on timeout or when a
+ * signal arrived. */
+int tui_term_key(struct tui_term *t, int timeout_ms);
+
+/* For benchmarks and tests: curses on a FILE that is not a terminal (e.g.
+ * /dev/null) at a fixed size; no terminal modes, no relay. */
+int tui_term_open_virtual(struct tui_term *t, const struct tui_theme *th, FILE *out, int rows, int cols);
+void tui_term_close_virtual(struct tui_term *t);
+
+#endif
