@@ -1,0 +1,112 @@
+/*
+ * tui_int: the TUI's state and its views, shared by tui.c (the loop, keys,
+ * life of a scene) and views.c (drawing).  No curses here: views draw
+ * into the canvas.
+ *
+ * A view is a small vtable (tig's view_ops, htop's HandlerResult): draw
+ * into a rectangle, handle a key and say whether it was handled and
+ * whether the screen must be redrawn.  The panels a person can focus
+ * with Tab are views; so is each kind of map (gomap, sharded; sync.Map
+ * comes as one more `struct tui_view_ops`).
+ */
+#ifndef MV_TUI_INT_H
+#define MV_TUI_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "../scene.h"
+#include "canvas.h"
+#include "keys.h"
+#include "theme.h"
+#include "timeline.h"
+
+/* What a key handler did. */
+enum {
+	TUI_UNHANDLED = 0,
+	TUI_HANDLED = 1,
+	TUI_REDRAW = 2,
+};
+
+struct tui;
+struct tui_view;
+
+struct tui_view_ops {
+	const char *name;   /* the panel's title */
+	void (*draw)(struct tui *t, struct tui_view *v, struct tui_rect r);
+	int (*key)(struct tui *t, struct tui_view *v, enum tui_action a);
+};
+
+struct tui_view {
+	const struct tui_view_ops *ops;
+	struct tui_rect r;  /* where it was drawn last */
+	int sel;            /* selected item */
+	int scroll;         /* first item shown */
+	int page;           /* items per page at the last draw */
+	int nitems;         /* items at the last draw */
+};
+
+/* The panels Tab cycles through. */
+enum tui_panel { TP_MAP, TP_WORKERS, TP_LOCKS, TP_EVENTS, TP__COUNT };
+
+enum tui_overlay { TO_NONE, TO_HELP, TO_INSPECT, TO_FATAL };
+
+enum tui_prompt { TQ_NONE, TQ_GOTO, TQ_SEARCH };
+
+#define TUI_MIN_W 80
+#define TUI_MIN_H 24
+
+struct tui {
+	/* the scene */
+	struct scene sc;
+	bool have_scene;
+	char scene_path[4096];
+	char **src_lines;      /* the scene file's lines, for the program view */
+	uint32_t nsrc_lines;
+	struct timeline tl;
+	/* looks */
+	struct tui_canvas cv;
+	struct tui_theme theme;
+	bool ascii;
+	/* panels and overlays */
+	struct tui_view views[TP__COUNT];
+	enum tui_panel focus;
+	enum tui_overlay overlay;
+	uint64_t fatal_dismissed_at;  /* step+1 at which the report was dismissed, 0 none */
+	int overlay_scroll;
+	uint32_t shard;               /* sharded maps: the shard shown */
+	/* play */
+	bool playing;
+	int speed;                    /* index into the speed table */
+	uint64_t next_tick_ms;
+	/* the message line */
+	char flash[200];
+	uint64_t flash_until_ms;
+	/* prompt (g, /) */
+	enum tui_prompt prompt;
+	char input[64];
+	char search[64];
+	int64_t search_hit;           /* log index of the highlighted match, -1 */
+	/* recording (the recording issue): the header shows ● REC when set */
+	bool recording;
+	/* --watch */
+	bool watch;
+	struct timespec mtime;
+	bool quit;
+	uint64_t now_ms;              /* the clock, set by the loop (injectable for tests) */
+};
+
+/* views.c */
+extern const struct tui_view_ops tui_gomap_view, tui_sharded_view, tui_workers_view, tui_locks_view,
+	tui_events_view;
+/* Draw the whole screen into t->cv (sized by the caller). */
+void tui_render(struct tui *t);
+/* One event-log entry in words (as `mapviz run` says it), without the
+ * step and worker columns. */
+void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, size_t len);
+/* Play speeds, steps per second. */
+extern const int tui_speeds[];
+extern const int tui_nspeeds;
+
+#endif
