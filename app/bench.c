@@ -7,6 +7,7 @@
  * bench_now_ns for the clock, bench_median for the reported statistic.
  */
 #include "bench.h"
+#include "bench_contention.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -18,6 +19,7 @@
 
 #include "../engine/gomap.h"
 #include "../engine/rng.h"
+#include "tui/tui.h" /* bench tui */
 
 /* Anything stored here is observable, so the loops feeding it stay. */
 static volatile int64_t bench_sink;
@@ -287,6 +289,8 @@ struct bench_sub {
 
 static const struct bench_sub subs[] = {
 	{"engine", "[--n N] [--reps R]", "time the map engine's insert, lookup and delete", bench_engine},
+	{"tui", "[--steps N]", "time one step's redraw and a step back (see tui/tui.c)", tui_bench},
+	{"contention", "--impl I [--threads T ...]", "free-running threads on real locks and sync.Map", bench_contention},
 };
 
 static void bench_usage(FILE *f)

@@ -10,6 +10,7 @@
 #include "bench.h"
 #include "cmd_check.h"
 #include "cmd_run.h"
+#include "tui/tui.h" /* TUI: mapviz [opts] [SCENE] */
 
 #define MAPVIZ_VERSION "0.1.0"
 
@@ -40,23 +41,21 @@ static void help(FILE *f)
 {
 	fputs("mapviz " MAPVIZ_VERSION " - how Go's runtime map works, and why it breaks under concurrency\n\n"
 	      "usage: mapviz COMMAND [args]\n"
-	      "       mapviz SCENE            show a scene (a path, or a bundled scene's name)\n\n"
+	      "       mapviz [opts] SCENE     show a scene in the TUI (a path, or a bundled scene's name)\n"
+	      "       mapviz                  pick a bundled scene in the TUI\n\n"
 	      "commands:\n",
 	      f);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-6s %-16s %s\n", commands[i].name, commands[i].args, commands[i].help);
 	fputs("\nmapviz COMMAND --help shows a command's options.\n", f);
+	tui_help(f); /* TUI: options and keys */
 }
 
 int main(int argc, char **argv)
 {
 	mv_alloc_set_handler(on_oom);
-	if (argc < 2) {
-		/* Until the scene picker: list what there is. */
-		help(stdout);
-		fputs("\nbundled scenes:\n", stdout);
-		return cmd_list(argc, argv);
-	}
+	if (argc < 2)
+		return tui_main(argc, argv); /* TUI: the scene picker */
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
 		help(stdout);
 		return 0;
@@ -68,12 +67,12 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
+	if (tui_is_option(argv[1]))
+		return tui_main(argc, argv); /* TUI: options before the scene */
 	if (argv[1][0] == '-') {
 		fprintf(stderr, "mapviz: unknown option '%s'\n", argv[1]);
 		help(stderr);
 		return 1;
 	}
-	/* mapviz SCENE: a transcript until the TUI opens scenes. */
-	char *run_argv[] = {(char *)"run", argv[1], NULL};
-	return cmd_run(2, run_argv);
+	return tui_main(argc, argv); /* TUI: mapviz SCENE [opts] */
 }

@@ -1,30 +1,38 @@
 #!/bin/sh
-# bench/run.sh MAPVIZ_BIN — compare mapviz's engine with Go's own map, side by
-# side in one run (see bench/README.md; `make bench` runs it).
+# bench/run.sh MAPVIZ_BIN — compare mapviz with Go, side by side in one run
+# (see bench/README.md; `make bench` runs it).
 #
 # Every section runs a mapviz benchmark and its Go twin alternately
-# (mapviz, go, mapviz, go, ...) for BENCH_ROUNDS rounds, takes the median per
-# phase of each side, prints a table and one "ratio PHASE R" line per phase
-# (R = mapviz ns/op / Go ns/op).  The summary at the end says whether every
-# ratio of every section is <= 1.00, the target.
+# (mapviz, go, mapviz, go, ...), takes the median of each side, prints a
+# table and one "ratio NAME R" line per measurement.  Sections differ in
+# which direction is good:
+#   engine      R = mapviz ns/op / Go ns/op          target R <= 1.00
+#   contention  R = mapviz ops/s / Go ops/s          target R >= 1.00
+# (below or above 1.00 respectively means mapviz is faster).  The summary at
+# the end says whether every ratio of every section is on target.
 #
 # Environment:
-#   BENCH_N         keys per run (default 1000000)
-#   BENCH_ROUNDS    runs of each side per section (default 7)
-#   BENCH_REPS      --reps passed to each run (default 1)
+#   BENCH_N         keys per engine run (default 1000000)
+#   BENCH_ROUNDS    engine runs of each side (default 7)
+#   BENCH_REPS      --reps passed to each engine run (default 1)
 #   BENCH_SECTIONS  sections to run, in order (default: all of $SECTIONS)
-#   BENCH_CPU       CPU to pin both sides to with taskset; "none" to not pin
-#                   (default: the last CPU this shell may run on)
-#   BENCH_STRICT    1: exit 3 when a ratio is above 1.00 (default: exit 0)
+#   BENCH_CPU       CPU to pin single-threaded runs to with taskset; "none"
+#                   to not pin (default: the last CPU this shell may run on)
+#   BENCH_STRICT    1: exit 3 when a ratio is off target (default: exit 0)
+#   BENCH_FULL      1: the full contention matrix, longer runs, more rounds
+#   BENCH_CONT_ROUNDS, BENCH_CONT_SECONDS, BENCH_CONT_IMPLS,
+#   BENCH_CONT_THREADS, BENCH_CONT_READS, BENCH_CONT_CHURN_READS
+#                   override the contention matrix (see contention below)
 #
 # Adding a section NAME: define NAME_build (may be empty), NAME_mapviz and
 # NAME_go (each prints "PHASE NS_PER_OP" lines on stdout), add NAME to
-# SECTIONS.  The harness does the alternating, medians and ratios.
+# SECTIONS.  The harness does the alternating, medians and ratios.  A
+# section with its own loop defines NAME_section instead of the last two.
 # Section functions are called indirectly ("$1_build" etc.).
 # shellcheck disable=SC2317
 set -eu
 
-SECTIONS="engine"
+SECTIONS="engine contention"
 
 usage() {
 	echo "usage: bench/run.sh MAPVIZ_BIN" >&2
@@ -139,7 +147,7 @@ report() {
 		}
 		for (i = 1; i <= np; i++) {
 			printf "ratio %s %s\n", order[i], r[i]
-			printf "%s.%s %s\n", sec, order[i], r[i] >> ratios
+			printf "%s.%s %s le\n", sec, order[i], r[i] >> ratios
 		}
 	}' "$WORK/$1.mapviz" "$WORK/$1.go"
 }
@@ -166,22 +174,144 @@ engine_build() { go_build enginebench; }
 engine_mapviz() { $PIN "$MAPVIZ" bench engine --n "$N" --reps "$REPS"; }
 engine_go() { $PIN "$GOBIN_DIR/enginebench" -n "$N" -reps "$REPS"; }
 
+# --- section: contention ---------------------------------------------------
+# mapviz bench contention vs bench/go/contention: T threads (goroutines) on
+# one shared map for a fixed time, ops/s of all of them together.  Not
+# pinned: both sides use every CPU.  One pair of runs per configuration and
+# round, mapviz then Go, so drift hits both alike.
+CONT_FULL=${BENCH_FULL:-0}
+if [ "$CONT_FULL" = 1 ]; then
+	CONT_ROUNDS=${BENCH_CONT_ROUNDS:-7}
+	CONT_SECONDS=${BENCH_CONT_SECONDS:-1}
+	CONT_CHURN_READS=${BENCH_CONT_CHURN_READS:-95 70 50}
+else
+	CONT_ROUNDS=${BENCH_CONT_ROUNDS:-5}
+	CONT_SECONDS=${BENCH_CONT_SECONDS:-0.3}
+	CONT_CHURN_READS=${BENCH_CONT_CHURN_READS:-70}
+fi
+CONT_IMPLS=${BENCH_CONT_IMPLS:-mutex rwmutex syncmap sharded}
+CONT_THREADS=${BENCH_CONT_THREADS:-2 8}
+CONT_READS=${BENCH_CONT_READS:-95 70 50}
+
+contention_build() { go_build contention; }
+
+# contention_pair IMPL T R MODE: one mapviz run and one Go run
+contention_pair() {
+	name="$1.t$2.r$3"
+	[ "$4" = update ] || name="$name.$4"
+	for side in mapviz go; do
+		if [ $side = mapviz ]; then
+			set -- "$MAPVIZ" bench contention "$@"
+		else
+			set -- "$GOBIN_DIR/contention" "$@"
+		fi
+		if ! "$@" >"$WORK/out" 2>"$WORK/err"; then
+			echo "bench: contention: the $side run failed: $*" >&2
+			cat "$WORK/err" >&2
+			exit 1
+		fi
+		if ! awk 'NF != 2 || $2 !~ /^[0-9]+$/ { exit 1 }
+			{ seen[$1] = 1 }
+			END { exit !(seen["ops_per_sec"] && seen["lock_waits"] && seen["handoffs"]) }' "$WORK/out"; then
+			echo "bench: contention: the $side run printed something unexpected:" >&2
+			cat "$WORK/out" >&2
+			exit 1
+		fi
+		awk -v n="$name" '{ print n, $1, $2 }' "$WORK/out" >>"$WORK/contention.$side"
+		# back to IMPL T R MODE for the Go side
+		if [ $side = mapviz ]; then
+			shift 3
+		fi
+		set -- "$(echo "$*" | sed 's/.*--impl \([^ ]*\) --threads \([^ ]*\) --read-pct \([^ ]*\) --mode \([^ ]*\).*/\1 \2 \3 \4/')"
+		# shellcheck disable=SC2086
+		set -- $1
+	done
+}
+
+contention_section() {
+	: >"$WORK/contention.mapviz"
+	: >"$WORK/contention.go"
+	contention_build
+	cfgs=""
+	for impl in $CONT_IMPLS; do
+		for t in $CONT_THREADS; do
+			for r in $CONT_READS; do cfgs="$cfgs $impl:$t:$r:update"; done
+			for r in $CONT_CHURN_READS; do cfgs="$cfgs $impl:$t:$r:churn"; done
+		done
+	done
+	n=$(echo "$cfgs" | wc -w)
+	echo "== contention: $n configurations, $CONT_ROUNDS rounds of ${CONT_SECONDS}s per side alternating, keys 10000, not pinned$LOAD_NOTE"
+	r=1
+	while [ "$r" -le "$CONT_ROUNDS" ]; do
+		for c in $cfgs; do
+			# shellcheck disable=SC2046
+			set -- $(echo "$c" | tr : ' ')
+			contention_pair "$1" "$2" "$3" "$4"
+		done
+		r=$((r + 1))
+	done
+	awk -v ratios="$WORK/ratios" '
+	function median(list,   a, k, i, j, t) {
+		k = split(list, a, " ")
+		for (i = 2; i <= k; i++)
+			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+	}
+	function spread(list,   a, k, i, lo, hi, m) {
+		k = split(list, a, " "); lo = hi = a[1] + 0
+		for (i = 2; i <= k; i++) { if (a[i] + 0 < lo) lo = a[i] + 0; if (a[i] + 0 > hi) hi = a[i] + 0 }
+		m = median(list)
+		return m > 0 ? 100 * (hi - lo) / m : 0
+	}
+	FNR == 1 { side = (FILENAME ~ /\.mapviz$/) ? "m" : "g" }
+	{
+		if (!($1 in seen)) { seen[$1] = 1; order[++np] = $1 }
+		v[side, $1, $2] = v[side, $1, $2] " " $3
+	}
+	END {
+		printf "%-24s %12s %12s %7s %7s %7s %10s %8s\n", "configuration", "mapviz op/s", "go op/s", "ratio", "mv +-", "go +-", "lock_waits", "handoffs"
+		for (i = 1; i <= np; i++) {
+			p = order[i]
+			m = median(v["m", p, "ops_per_sec"]); g = median(v["g", p, "ops_per_sec"])
+			r[i] = g > 0 ? sprintf("%.2f", m / g) : "inf"
+			printf "%-24s %12.0f %12.0f %7s %6.0f%% %6.0f%% %10.0f %8.0f\n", p, m, g, r[i],
+				spread(v["m", p, "ops_per_sec"]) / 2, spread(v["g", p, "ops_per_sec"]) / 2,
+				median(v["m", p, "lock_waits"]), median(v["m", p, "handoffs"])
+		}
+		for (i = 1; i <= np; i++) {
+			printf "ratio contention.%s %s\n", order[i], r[i]
+			printf "contention.%s %s ge\n", order[i], r[i] >> ratios
+		}
+	}' "$WORK/contention.mapviz" "$WORK/contention.go"
+	echo "(ratio = mapviz ops/s / Go ops/s: above 1.00 mapviz is faster; lock_waits and handoffs are"
+	echo " mapviz medians per run, summed over the locks; Go does not expose them)"
+}
+
 # --- main ----------------------------------------------------------------------
 for s in ${BENCH_SECTIONS:-$SECTIONS}; do
 	case " $SECTIONS " in
 	*" $s "*) ;;
 	*) echo "bench: unknown section '$s' (have: $SECTIONS)" >&2; exit 2 ;;
 	esac
-	section "$s"
+	if command -v "${s}_section" >/dev/null 2>&1; then
+		"${s}_section"
+	else
+		section "$s"
+	fi
 	echo
 done
 
 echo "== summary"
 awk '
-	{ n++; if ($2 == "inf" || $2 + 0 > 1.00) { bad++; names = names " " $1 } }
+	{
+		n++
+		off = $2 == "inf" || ($3 == "ge" ? $2 + 0 < 1.00 : $2 + 0 > 1.00)
+		if (off) { bad++; names = names " " $1 }
+	}
 	END {
-		if (bad) printf "target missed: %d of %d ratios above 1.00:%s\n", bad, n, names
-		else printf "target met: every ratio <= 1.00 (%d of %d)\n", n, n
+		if (bad) printf "target missed: %d of %d ratios off target:%s\n", bad, n, names
+		else printf "target met: every ratio on target (%d of %d)\n", n, n
+		print "(engine: ratio <= 1.00 is on target; contention: ratio >= 1.00 is on target)"
 		exit bad ? 1 : 0
 	}' "$WORK/ratios" && exit 0
 [ "$STRICT" = 1 ] && exit 3

@@ -70,10 +70,6 @@ static void futex_wait(_Atomic uint32_t *word, uint32_t val)
 	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
 }
 
-static void futex_wake(_Atomic uint32_t *word)
-{
-	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-}
 
 static bool more_than_one_cpu(void)
 {
@@ -84,8 +80,20 @@ static bool more_than_one_cpu(void)
 /* ------------------------------------------------------------------ */
 /* runtime/sema.go                                                     */
 
-/* A queued waiter (Go's sudog).  `state` is its futex word. */
-enum { W_WAITING = 0, W_SLEEPING = 1, W_READY = 2 };
+/*
+ * A queued waiter (Go's sudog).  `state` is its futex word: a phase in the
+ * low two bits and, above them, a generation number that differs between
+ * successive parks of one thread, so a late wake-up meant for an earlier
+ * park (the word sits at the same stack address every time) can be told
+ * apart and dropped.
+ */
+enum {
+	W_SPINNING = 0, /* polling the word on its CPU */
+	W_DOZING = 1,   /* in FUTEX_WAIT with a short timeout, rechecking */
+	W_SLEEPING = 2, /* in FUTEX_WAIT without timeout: needs a wake-up */
+	W_READY = 3,    /* readied: may run on (set with fetch_or) */
+	W_PHASE = 3,
+};
 
 struct golock_waiter {
 	struct golock_waiter *next; /* under the root's qlock */
@@ -93,15 +101,132 @@ struct golock_waiter {
 	_Atomic uint32_t state;
 };
 
+#include <stdlib.h>
+static int tun(const char *n, int d) { const char *v = getenv(n); return v ? atoi(v) : d; }
+static int tun_spins = -1, tun_dozes, tun_doze_ns, tun_lazy, tun_kick;
+static void tun_init(void)
+{
+	if (tun_spins >= 0)
+		return;
+	tun_dozes = tun("GL_DOZES", 20);
+	tun_doze_ns = tun("GL_DOZE_NS", 3000);
+	tun_lazy = tun("GL_LAZY", 1);
+	tun_kick = tun("GL_KICK", 1);
+	tun_spins = tun("GL_SPINS", 0);
+}
+_Atomic uint64_t gl_dbg[8];
+#define DBG(i) atomic_fetch_add_explicit(&gl_dbg[i], 1, memory_order_relaxed)
+
+/* Per-thread scheduler state, the part of Go's M and P a thread needs. */
+struct golock_self {
+	uint32_t gen; /* of the thread's parks */
+	/* runnext: a waiter this thread readied lazily (its word and the
+	 * word's readied value), see ready() */
+	_Atomic uint32_t *next_word;
+	uint32_t next_val;
+};
+static _Thread_local struct golock_self self;
+
+/* Wake the thread waiting on word if word still holds val (a stale
+ * wake-up for an earlier park finds another value and does nothing). */
+static void futex_wake_if(_Atomic uint32_t *word, uint32_t val)
+{
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_CMP_REQUEUE_PRIVATE, 1, (void *)0, (uint32_t *)word, val);
+}
+
+static void kick_runnext(void)
+{
+	if (self.next_word) {
+		DBG(0);
+		futex_wake_if(self.next_word, self.next_val);
+		self.next_word = NULL;
+	}
+}
+
+static void futex_doze(_Atomic uint32_t *word, uint32_t val, long ns)
+{
+	struct timespec ts = {0, ns};
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, val, &ts, NULL, 0);
+}
+
+static inline bool is_ready(struct golock_waiter *w)
+{
+	return (atomic_load_explicit(&w->state, memory_order_acquire) & W_PHASE) == W_READY;
+}
+
+/* The word of a new park: a fresh generation, phase SPINNING. */
+static uint32_t park_word(void)
+{
+	self.gen += 1u << 2;
+	return self.gen;
+}
+
 /*
- * How long a parked thread polls its word before it sleeps in the kernel:
- * Go's M spins in findrunnable before it sleeps, and a goroutine switch is
- * far cheaper than a futex round trip; polling for about the time of a
- * futex wake-up keeps the fast hand-offs cheap without burning a time
- * slice when the wait is long.
+ * gopark: until a releaser readies w.  The thread blocks, so first its
+ * runnext may run (a P whose goroutine blocks runs runnext).  Then, like
+ * an idle M: spin briefly, doze in short timed waits (an idle P steals a
+ * goroutine readied on a busy P only after usleep(3)), and at last sleep
+ * until woken.
  */
-#define PARK_POLLS 64
-#define PARK_POLL_PAUSES 30
+static void park(struct golock_waiter *w, struct golock_stats *st)
+{
+	tun_init();
+	if (tun_kick)
+		kick_runnext();
+	uint32_t gen = atomic_load_explicit(&w->state, memory_order_relaxed) & ~(uint32_t)W_PHASE;
+	for (int i = 0; i < tun_spins; i++) {
+		if (is_ready(w))
+			return;
+		procyield(30);
+	}
+	uint32_t cur = gen | W_SPINNING;
+	if (!atomic_compare_exchange_strong_explicit(&w->state, &cur, gen | W_DOZING, memory_order_acq_rel,
+						     memory_order_acquire))
+		return; /* readied meanwhile */
+	for (int i = 0; i < tun_dozes; i++) {
+		DBG(1);
+		futex_doze(&w->state, gen | W_DOZING, tun_doze_ns);
+		if (is_ready(w))
+			return;
+	}
+	cur = gen | W_DOZING;
+	if (!atomic_compare_exchange_strong_explicit(&w->state, &cur, gen | W_SLEEPING, memory_order_acq_rel,
+						     memory_order_acquire))
+		return;
+	atomic_fetch_add_explicit(&st->sleeps, 1, memory_order_relaxed);
+	while (!is_ready(w))
+		futex_wait(&w->state, gen | W_SLEEPING);
+}
+
+/*
+ * goready: w's thread may run on.  urgent (a handoff, Go's goyield): wake
+ * it now.  Otherwise a dozing waiter becomes this thread's runnext and
+ * resumes by itself within one doze, or at once if this thread blocks
+ * first; the previous runnext is woken (Go moves it to the run queue,
+ * where an idle P takes it at once).
+ */
+static void ready(struct golock_waiter *w, bool urgent)
+{
+	uint32_t old = atomic_fetch_or_explicit(&w->state, W_READY, memory_order_acq_rel);
+	uint32_t val = old | W_READY;
+	DBG(2 + (old & 3));
+	switch (old & W_PHASE) {
+	case W_SLEEPING:
+		futex_wake_if(&w->state, val);
+		break;
+	case W_DOZING:
+		if (urgent || !tun_lazy) {
+			futex_wake_if(&w->state, val);
+		} else {
+			kick_runnext();
+			self.next_word = &w->state;
+			self.next_val = val;
+		}
+		break;
+	default:
+		break;
+	}
+}
 
 /* semaRoot.lock (a runtime mutex): spin, then yield the CPU. */
 static void qlock(struct golock_sema *s)
@@ -133,31 +258,6 @@ static bool can_acquire(struct golock_sema *s)
 	return false;
 }
 
-/* gopark: until a releaser readies w. */
-static void park(struct golock_waiter *w, struct golock_stats *st)
-{
-	for (int i = 0; i < PARK_POLLS; i++) {
-		if (atomic_load_explicit(&w->state, memory_order_acquire) == W_READY)
-			return;
-		procyield(PARK_POLL_PAUSES);
-	}
-	uint32_t expect = W_WAITING;
-	if (!atomic_compare_exchange_strong_explicit(&w->state, &expect, W_SLEEPING, memory_order_acq_rel,
-						     memory_order_acquire))
-		return; /* readied meanwhile */
-	atomic_fetch_add_explicit(&st->sleeps, 1, memory_order_relaxed);
-	while (atomic_load_explicit(&w->state, memory_order_acquire) != W_READY)
-		futex_wait(&w->state, W_SLEEPING);
-}
-
-/* goready: w's thread may run on.  After the exchange w may be gone (its
- * stack reused); a futex wake on the stale address is harmless. */
-static void ready(struct golock_waiter *w)
-{
-	if (atomic_exchange_explicit(&w->state, W_READY, memory_order_acq_rel) == W_SLEEPING)
-		futex_wake(&w->state);
-}
-
 /* semacquire1(addr, lifo): R12. */
 static void sema_acquire(struct golock_sema *s, bool lifo, struct golock_stats *st)
 {
@@ -174,7 +274,7 @@ static void sema_acquire(struct golock_sema *s, bool lifo, struct golock_stats *
 		}
 		/* root.queue: FIFO at the tail, lifo at the head */
 		w.ticket = 0;
-		atomic_store_explicit(&w.state, W_WAITING, memory_order_relaxed);
+		atomic_store_explicit(&w.state, park_word(), memory_order_relaxed);
 		if (lifo) {
 			w.next = s->head;
 			s->head = &w;
@@ -220,7 +320,7 @@ static bool sema_release(struct golock_sema *s, bool handoff)
 	bool handed = handoff && can_acquire(s);
 	if (handed)
 		w->ticket = 1;
-	ready(w);
+	ready(w, handed);
 	if (handed)
 		sched_yield(); /* goyield: let the new owner run */
 	return handed;

@@ -609,12 +609,12 @@ void gosyncmap_done(struct gosyncmap *m)
 	struct gsm_map *rm = r ? r->m : NULL;
 	/* entries: every one in dirty, and those only read.m holds */
 	if (m->dirty) {
-		for (uint32_t i = 0; i < m->dirty->n; i++)
-			free(m->dirty->items[i].e);
 		if (rm)
 			for (uint32_t i = 0; i < rm->n; i++)
 				if (atomic_load_explicit(&rm->items[i].e->p, memory_order_relaxed) == GSM_EXPUNGED)
 					free(rm->items[i].e);
+		for (uint32_t i = 0; i < m->dirty->n; i++)
+			free(m->dirty->items[i].e);
 	} else if (rm) {
 		for (uint32_t i = 0; i < rm->n; i++)
 			free(rm->items[i].e);

@@ -807,7 +807,8 @@ static bool step_lock(struct mv_world *w, uint32_t i, const struct mv_sink *sink
 	}
 	if (op->stage == MV_ST_LOCK && op->lk.result)
 		mv_race_acquire(&w->race, i, op->lock);
-	op->ok = op->lk.result;
+	if (!op->wrapped) /* a wrapped map op's result is the map's */
+		op->ok = op->lk.result;
 	return true;
 }
 

@@ -34,38 +34,38 @@ enum {
 #define TK_CTRL(c) ((c) & 0x1f)
 
 /*
- * X(ACTION, in key bar, label, help, key codes...) — up to 4 codes; 0
- * ends the list.  DIGIT is special: the keys 1..9.
+ * X(ACTION, word in the key bar ("" = not there), label, help, key codes...)
+ * — up to 4 codes; 0 ends the list.  DIGIT is special: the keys 1..9.
  */
 #define TUI_KEY_MAP(X)                                                                                   \
-	X(STEP, 1, "space →", "step forward (a whole operation if the scene's granularity is op)",          \
+	X(STEP, "step", "space →", "step forward (a whole operation if the scene's granularity is op)",          \
 	  ' ', TK_RIGHT, 'l', 0)                                                                             \
-	X(BACK, 1, "←", "step back: exactly the screen before that step", TK_LEFT, 'h', TK_BACKSPACE, 0)  \
-	X(PLAY, 1, "p", "play / pause", 'p', 0, 0, 0)                                                      \
-	X(FASTER, 0, "+", "play faster", '+', '=', 0, 0)                                                   \
-	X(SLOWER, 0, "-", "play slower", '-', '_', 0, 0)                                                   \
-	X(START, 0, "Home", "go to the start (step 0)", TK_HOME, '<', 0, 0)                                \
-	X(END, 0, "End", "run to the end of the scene", TK_END, '>', 0, 0)                                 \
-	X(GOTO, 0, "g", "go to step N (type the number, Enter)", 'g', 0, 0, 0)                             \
-	X(NEXT_EVENT, 1, "n", "run to the next event", 'n', 0, 0, 0)                                       \
-	X(NEXT_BREAK, 0, "b", "run to the next breakpoint of the scene", 'b', 0, 0, 0)                     \
-	X(DIGIT, 1, "1-9", "run goroutine G1..G9's next step yourself (the choice is recorded)",           \
+	X(BACK, "back", "←", "step back: exactly the screen before that step", TK_LEFT, 'h', TK_BACKSPACE, 0)  \
+	X(PLAY, "play", "p", "play / pause", 'p', 0, 0, 0)                                                      \
+	X(FASTER, "+/- speed", "+", "play faster", '+', '=', 0, 0)                                                   \
+	X(SLOWER, "", "-", "play slower", '-', '_', 0, 0)                                                   \
+	X(START, "", "Home", "go to the start (step 0)", TK_HOME, '<', 0, 0)                                \
+	X(END, "", "End", "run to the end of the scene", TK_END, '>', 0, 0)                                 \
+	X(GOTO, "", "g", "go to step N (type the number, Enter)", 'g', 0, 0, 0)                             \
+	X(NEXT_EVENT, "next event", "n", "run to the next event", 'n', 0, 0, 0)                                       \
+	X(NEXT_BREAK, "", "b", "run to the next breakpoint of the scene", 'b', 0, 0, 0)                     \
+	X(DIGIT, "run G", "1-9", "run goroutine G1..G9's next step yourself (the choice is recorded)",           \
 	  '1', 0, 0, 0)                                                                                      \
-	X(FOCUS, 1, "Tab", "focus the next panel (buckets, goroutines, locks, events)", TK_TAB, 0, 0, 0)  \
-	X(FOCUS_BACK, 0, "S-Tab", "focus the previous panel", TK_BTAB, 0, 0, 0)                            \
-	X(UP, 0, "↑ ↓", "move in the focused panel (bucket, goroutine, event)", TK_UP, 'k', 0, 0)         \
-	X(DOWN, 0, "", "", TK_DOWN, 'j', 0, 0)                                                             \
-	X(PGUP, 0, "PgUp PgDn", "scroll the focused panel a page", TK_PGUP, 0, 0, 0)                       \
-	X(PGDN, 0, "", "", TK_PGDN, 0, 0, 0)                                                               \
-	X(OPEN, 0, "Enter", "open the selected bucket in the inspector (keys, values, hash bits)",        \
+	X(FOCUS, "panel", "Tab", "focus the next panel (buckets, goroutines, locks, events)", TK_TAB, 0, 0, 0)  \
+	X(FOCUS_BACK, "", "S-Tab", "focus the previous panel", TK_BTAB, 0, 0, 0)                            \
+	X(UP, "", "↑ ↓", "move in the focused panel (bucket, goroutine, event)", TK_UP, 'k', 0, 0)         \
+	X(DOWN, "", "", "", TK_DOWN, 'j', 0, 0)                                                             \
+	X(PGUP, "", "PgUp PgDn", "scroll the focused panel a page", TK_PGUP, 0, 0, 0)                       \
+	X(PGDN, "", "", "", TK_PGDN, 0, 0, 0)                                                               \
+	X(OPEN, "", "Enter", "open the selected bucket in the inspector (keys, values, hash bits)",        \
 	  TK_ENTER, '\r', 0, 0)                                                                              \
-	X(SHARD_PREV, 0, "[ ]", "previous / next shard (sharded maps)", '[', 0, 0, 0)                      \
-	X(SHARD_NEXT, 0, "", "", ']', 0, 0, 0)                                                             \
-	X(SEARCH, 0, "/", "search the event log (Enter again: next match)", '/', 0, 0, 0)                  \
-	X(HELP, 1, "?", "this help", '?', TK_F1, 0, 0)                                                     \
-	X(CLOSE, 0, "Esc", "close the help, the inspector or the fatal error report", TK_ESC, 0, 0, 0)    \
-	X(REDRAW, 0, "Ctrl-L", "redraw the whole screen", TK_CTRL('l'), 0, 0, 0)                           \
-	X(QUIT, 1, "q", "quit (Ctrl-C too)", 'q', 'Q', 0, 0)
+	X(SHARD_PREV, "", "[ ]", "previous / next shard (sharded maps)", '[', 0, 0, 0)                      \
+	X(SHARD_NEXT, "", "", "", ']', 0, 0, 0)                                                             \
+	X(SEARCH, "", "/", "search the event log (Enter again: next match)", '/', 0, 0, 0)                  \
+	X(HELP, "help", "?", "this help", '?', TK_F1, 0, 0)                                                     \
+	X(CLOSE, "", "Esc", "close the help, the inspector or the fatal error report", TK_ESC, 0, 0, 0)    \
+	X(REDRAW, "", "Ctrl-L", "redraw the whole screen", TK_CTRL('l'), 0, 0, 0)                           \
+	X(QUIT, "quit", "q", "quit (Ctrl-C too)", 'q', 'Q', 0, 0)
 
 enum tui_action {
 #define TUI_KEY_ENUM(a, bar, label, help, k1, k2, k3, k4) TA_##a,
@@ -77,7 +77,7 @@ enum tui_action {
 
 struct tui_key {
 	const char *label, *help;
-	int bar;       /* shown in the key bar */
+	const char *bar; /* its word in the key bar, "" = not shown */
 	int codes[4];  /* 0-terminated unless all four are used */
 };
 

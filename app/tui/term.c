@@ -50,8 +50,7 @@ static void on_fatal(int sig)
 
 static void on_quit(int sig)
 {
-	(void)sig;
-	g_term.quit = 1;
+	g_term.quit = sig;
 }
 
 static void on_winch(int sig)
@@ -94,7 +93,7 @@ bool tui_term_resized(void)
 	return r;
 }
 
-bool tui_term_quit_requested(void)
+int tui_term_quit_requested(void)
 {
 	return g_term.quit;
 }

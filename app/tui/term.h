@@ -65,9 +65,10 @@ int tui_term_open(struct tui_term *t, const struct tui_theme *th, bool no_color,
 void tui_term_close(struct tui_term *t);
 /* Install the signal handlers (once). */
 void tui_term_signals(void);
-/* Flags set by signal handlers, cleared by reading. */
+/* Set by signal handlers: the terminal was resized (cleared by reading);
+ * the signal that asked to quit (SIGINT, SIGTERM, SIGHUP), or 0. */
 bool tui_term_resized(void);
-bool tui_term_quit_requested(void);
+int tui_term_quit_requested(void);
 /* The terminal's size now. */
 void tui_term_size(int *rows, int *cols);
 /* Follow a new terminal size. */

@@ -152,7 +152,7 @@ static int role_value(const struct ytree *t, uint32_t rn, enum tui_role r, struc
 		const char *v = ytree_str(t, n);
 		if (!parse_color(v, k ? &s.bg : &s.fg))
 			return yerr_set(err, t->nodes[n].line, t->nodes[n].col,
-					"found %s for roles.%s.%s, expected a color: default, black, red, green, "
+					"found '%s' for roles.%s.%s, expected a color: default, black, red, green, "
 					"yellow, blue, magenta, cyan, white, bright-NAME, or 0..255",
 					yquote(q, sizeof q, v, strlen(v), 40), role_names[r], key);
 	}
@@ -176,7 +176,7 @@ static int role_value(const struct ytree *t, uint32_t rn, enum tui_role r, struc
 			ok = ok && (unsigned char)*p >= 0x20 && *p != 0x7f;
 		if (!ok)
 			return yerr_set(err, t->nodes[n].line, t->nodes[n].col,
-					"found %s for roles.%s.%s, expected %d %s character%s", yquote(q, sizeof q, v, strlen(v), 40),
+					"found '%s' for roles.%s.%s, expected %d %s character%s", yquote(q, sizeof q, v, strlen(v), 40),
 					role_names[r], key, want, k ? "printable ASCII" : "one-column", want == 1 ? "" : "s");
 		snprintf(k ? s.ascii : s.glyph, k ? sizeof s.ascii : sizeof s.glyph, "%s", v);
 	}

@@ -56,10 +56,28 @@ static void on_step(void *ctx, uint32_t wi, const char *phase)
 	tl->m.phase = phase;
 	tl->m.touch_b = 0;
 	tl->m.touch_slot = -1;
+	tl->m.touch_entry = SM_NIL;
+	if (wk->op.stage == MV_ST_SYNC)
+		tl->m.touch_entry = wk->op.sm.touch;
 	if (wk->op.stage == MV_ST_MAP) {
 		tl->m.touch_map = wk->op.shard;
 		tl->m.touch_b = wk->op.gm.touch_b;
 		tl->m.touch_slot = wk->op.gm.touch_slot;
+	}
+	if (tl->m.nev == 0 && tl->w.spec->sched.granularity == MV_GRAN_STEP) {
+		/* a step that changed nothing visible still says what it did */
+		const struct mv_instr *in = mv_world_instr(&tl->w, wi);
+		struct tl_entry *e = log_push(tl);
+		e->kind = TL_STEP;
+		e->worker = wi;
+		e->phase = phase;
+		e->instr = in ? (uint8_t)in->kind : 0;
+		e->has_key = wk->in_op && (wk->op.instr == MV_I_STORE || wk->op.instr == MV_I_LOAD ||
+					   wk->op.instr == MV_I_DELETE);
+		e->key = wk->op.key;
+		e->value = wk->op.value;
+		if (wk->in_op && !wk->op.wrapped && (wk->op.stage == MV_ST_LOCK || wk->op.stage == MV_ST_UNLOCK))
+			e->lock = wk->op.lock;
 	}
 	const struct scene *sc = tl->sc;
 	for (uint32_t k = 0; k < sc->nnotes; k++)
@@ -168,6 +186,7 @@ enum mv_status tl_init(struct timeline *tl, const struct scene *sc)
 	tl->sc = sc;
 	tl->m.worker = -1;
 	tl->m.touch_slot = -1;
+	tl->m.touch_entry = SM_NIL;
 	tl->m.caption = -1;
 	tl->m.phase = "";
 	tl->hit_event = -1;

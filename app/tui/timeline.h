@@ -33,8 +33,9 @@ enum {
 	TL_BOUNDARY = 0x80, /* the step ended an operation (op granularity stops) */
 };
 
-/* One line of the event log: an engine event, or a completed operation. */
-enum tl_kind { TL_EV, TL_OP };
+/* One line of the event log: an engine event, a completed operation, or
+ * (step granularity) a step with no event: the phase a worker ran. */
+enum tl_kind { TL_EV, TL_OP, TL_STEP };
 
 struct tl_entry {
 	uint64_t step;
@@ -47,6 +48,7 @@ struct tl_entry {
 	bool has_key, ok;
 	int64_t key, value, result;
 	uint32_t lock;         /* lock ops: the lock, UINT32_MAX none */
+	const char *phase;     /* TL_STEP: the phase (static) */
 };
 
 /* What the display needs beyond the world, kept with each checkpoint so a
@@ -57,6 +59,7 @@ struct tl_marks {
 	uint32_t touch_map;    /* the map the step touched */
 	uint32_t touch_b;      /* slab index of the bucket it touched, 0 none */
 	int32_t touch_slot;    /* the slot, -1 none */
+	uint32_t touch_entry;  /* sync.Map: the entry it touched, SM_NIL none */
 	int32_t caption;       /* the scene note on screen, -1 none */
 	uint64_t caption_step;
 	uint32_t nev;          /* events of the latest step */

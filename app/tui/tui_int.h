@@ -97,9 +97,22 @@ struct tui {
 	uint64_t now_ms;              /* the clock, set by the loop (injectable for tests) */
 };
 
+/* tui.c */
+/* Open the scene at path in t, replacing the one open; -1 with err set. */
+int tui_open_scene(struct tui *t, const char *path, char *err, size_t errlen);
+void tui_close_scene(struct tui *t);
+/* After the timeline moved: the fatal report, play state, log scroll. */
+void tui_after_move(struct tui *t);
+/* A headless TUI (theme, canvas w x h, no terminal): for tests and the
+ * screen dump.  Free with tui_headless_done. */
+struct tui *tui_headless(int w, int h, bool ascii);
+void tui_headless_done(struct tui *t);
+/* Feed one key as if typed (long runs finish at once). */
+void tui_feed_key(struct tui *t, int key);
+
 /* views.c */
-extern const struct tui_view_ops tui_gomap_view, tui_sharded_view, tui_workers_view, tui_locks_view,
-	tui_events_view;
+extern const struct tui_view_ops tui_gomap_view, tui_sharded_view, tui_syncmap_view, tui_workers_view,
+	tui_locks_view, tui_events_view;
 /* Draw the whole screen into t->cv (sized by the caller). */
 void tui_render(struct tui *t);
 /* One event-log entry in words (as `mapviz run` says it), without the

@@ -1,0 +1,1122 @@
+/*
+ * tui: the interactive view — options, the scene picker, the main loop
+ * (keys in, one redraw per change out), actions from the keymap, --watch,
+ * and the headless screen dump the golden tests use.  Drawing is in
+ * views.c, time travel in timeline.c, the terminal in term.c.
+ *
+ * The loop is the only place that draws: a key, a play tick, a finished
+ * chunk of a long run, a resize flag or a file change marks the screen
+ * dirty, and the loop renders the canvas and blits what changed.
+ */
+#include "tui.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../engine/alloc.h"
+#include "../cmd_run.h"
+#include "../scenes.h"
+#include "term.h"
+#include "tui_int.h"
+
+/* ---- the keymap ---- */
+
+const struct tui_key tui_keys[TA__COUNT] = {
+#define TUI_KEY_ROW(a, bar, label, help, k1, k2, k3, k4) [TA_##a] = {label, help, bar, {k1, k2, k3, k4}},
+	TUI_KEY_MAP(TUI_KEY_ROW)
+#undef TUI_KEY_ROW
+};
+
+enum tui_action tui_key_action(int k)
+{
+	if (k >= '1' && k <= '9')
+		return TA_DIGIT;
+	for (int a = 0; a < TA__COUNT; a++)
+		for (int i = 0; i < 4 && tui_keys[a].codes[i]; i++)
+			if (tui_keys[a].codes[i] == k)
+				return (enum tui_action)a;
+	return TA_NONE;
+}
+
+void tui_keys_print(FILE *f)
+{
+	for (int a = 0; a < TA__COUNT; a++)
+		if (tui_keys[a].label[0])
+			fprintf(f, "  %s%*s %s\n", tui_keys[a].label, 10 - tui_text_width(tui_keys[a].label), "",
+				tui_keys[a].help);
+}
+
+#define TUI_OPTIONS                                                                                   \
+	"  --theme NAME      colors and glyphs: default, light, high-contrast, or a theme file\n"      \
+	"  --watch           reload the scene when its file changes (keeps the step when it can)\n"   \
+	"  --ascii           ASCII only (also when the locale is not UTF-8, e.g. LANG=C)\n"            \
+	"  --dump            print the screen as text instead of opening the terminal (tests):\n"     \
+	"    --size WxH        its size (default 80x24)\n"                                              \
+	"    --step N          go to step N first\n"                                                    \
+	"    --keys \"K ...\"    then press these keys (space left right up down home end tab\n"       \
+	"                      enter esc pgup pgdn, or single characters)\n"                            \
+	"  NO_COLOR=1 in the environment turns colors off; every color has a glyph twin.\n"
+
+void tui_help(FILE *f)
+{
+	fputs("\nthe TUI (mapviz [options] SCENE, or mapviz alone for the scene picker):\n" TUI_OPTIONS
+	      "\nkeys in the TUI:\n",
+	      f);
+	tui_keys_print(f);
+}
+
+bool tui_is_option(const char *a)
+{
+	static const char *const opts[] = {"--theme", "--watch", "--ascii", "--dump", "--size", "--step", "--keys"};
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+		if (strncmp(a, opts[i], strlen(opts[i])) == 0 &&
+		    (a[strlen(opts[i])] == '\0' || a[strlen(opts[i])] == '='))
+			return true;
+	return false;
+}
+
+/* ---- clock, flash ---- */
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void flash(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void flash(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(t->flash, sizeof t->flash, fmt, ap);
+	va_end(ap);
+	t->flash_until_ms = t->now_ms + 4000;
+}
+
+/* ---- scenes ---- */
+
+static void free_source(struct tui *t)
+{
+	for (uint32_t i = 0; i < t->nsrc_lines; i++)
+		free(t->src_lines[i]);
+	free(t->src_lines);
+	t->src_lines = NULL;
+	t->nsrc_lines = 0;
+}
+
+static void read_source(struct tui *t, const char *path)
+{
+	free_source(t);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	uint32_t lcap = 0;
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		for (ssize_t i = 0; i < n; i++)
+			if (line[i] == '\t')
+				line[i] = ' ';
+		if (t->nsrc_lines == lcap) {
+			lcap = lcap ? lcap * 2 : 64;
+			t->src_lines = mv_xrealloc(t->src_lines, lcap * sizeof *t->src_lines);
+		}
+		t->src_lines[t->nsrc_lines++] = mv_xstrdup(line);
+	}
+	free(line);
+	fclose(f);
+}
+
+static void file_mtime(const char *path, struct timespec *ts)
+{
+	struct stat st;
+	if (stat(path, &st) == 0)
+		*ts = st.st_mtim;
+	else
+		memset(ts, 0, sizeof *ts);
+}
+
+static void setup_views(struct tui *t)
+{
+	memset(t->views, 0, sizeof t->views);
+	t->views[TP_MAP].ops = t->sc.spec.map.impl == MV_IMPL_SHARDED   ? &tui_sharded_view
+			       : t->sc.spec.map.impl == MV_IMPL_SYNCMAP ? &tui_syncmap_view
+									: &tui_gomap_view;
+	t->views[TP_WORKERS].ops = &tui_workers_view;
+	t->views[TP_LOCKS].ops = &tui_locks_view;
+	t->views[TP_EVENTS].ops = &tui_events_view;
+	t->shard = 0;
+}
+
+/* Load a scene into t (replacing one that is open).  On error: -1 and the
+ * message in err. */
+int tui_open_scene(struct tui *t, const char *path, char *err, size_t errlen)
+{
+	struct scene sc;
+	if (scene_load(path, &sc, err, errlen) != 0)
+		return -1;
+	struct timeline tl;
+	enum mv_status st = tl_init(&tl, &sc);
+	if (st != MV_OK) {
+		const char *why = mv_world_unsupported(&sc.spec);
+		snprintf(err, errlen, "%s: cannot run this scene: %s", sc.path, why ? why : mv_strerror(st));
+		scene_free(&sc);
+		return -1;
+	}
+	if (t->have_scene) {
+		tl_done(&t->tl);
+		scene_free(&t->sc);
+	}
+	t->sc = sc;
+	t->tl = tl;
+	/* the timeline points at its scene: fix it up after the move */
+	t->tl.sc = &t->sc;
+	t->tl.obs.ctx = &t->tl;
+	mv_world_observe(&t->tl.w, &t->tl.obs);
+	for (uint32_t k = 0; k < t->tl.nck; k++)
+		t->tl.ck[k].w.spec = &t->sc.spec;
+	t->tl.w.spec = &t->sc.spec;
+	t->have_scene = true;
+	snprintf(t->scene_path, sizeof t->scene_path, "%s", path);
+	read_source(t, path);
+	file_mtime(path, &t->mtime);
+	setup_views(t);
+	t->overlay = TO_NONE;
+	t->fatal_dismissed_at = 0;
+	t->search_hit = -1;
+	return 0;
+}
+
+void tui_close_scene(struct tui *t)
+{
+	if (!t->have_scene)
+		return;
+	tl_done(&t->tl);
+	scene_free(&t->sc);
+	free_source(t);
+	t->have_scene = false;
+}
+
+/* --watch: reload when the file changed; keep the step when it can. */
+static bool check_watch(struct tui *t)
+{
+	struct timespec ts;
+	file_mtime(t->scene_path, &ts);
+	if (ts.tv_sec == t->mtime.tv_sec && ts.tv_nsec == t->mtime.tv_nsec)
+		return false;
+	t->mtime = ts;
+	uint64_t step = tl_step(&t->tl);
+	char err[1024], path[4096];
+	snprintf(path, sizeof path, "%s", t->scene_path);
+	if (tui_open_scene(t, path, err, sizeof err) != 0) {
+		flash(t, "reload failed: %s", err);
+		t->flash_until_ms = t->now_ms + 15000;
+		return true;
+	}
+	tl_seek(&t->tl, step);
+	if (tl_step(&t->tl) == step)
+		flash(t, "reloaded %s at step %" PRIu64, t->sc.name, step);
+	else
+		flash(t, "reloaded %s: the scene now ends at step %" PRIu64, t->sc.name, tl_step(&t->tl));
+	return true;
+}
+
+/* ---- actions ---- */
+
+enum run_mode { RUN_NONE, RUN_END, RUN_EVENT, RUN_BREAK, RUN_TO };
+
+struct loop {
+	enum run_mode run;
+	uint64_t run_target;
+	uint64_t run_started;
+	bool dirty;
+};
+
+static const char *end_words(const struct mv_world *w, char *buf, size_t len)
+{
+	if (w->end == MV_END_OK)
+		snprintf(buf, len, "the scene has ended normally");
+	else
+		snprintf(buf, len, "the scene has ended: %s%s%s", mv_end_name(w->end), w->message ? ": " : "",
+			 w->message ? w->message : "");
+	return buf;
+}
+
+void tui_after_move(struct tui *t)
+{
+	const struct mv_world *w = &t->tl.w;
+	bool bad = w->end == MV_END_FATAL || w->end == MV_END_PANIC || w->end == MV_END_DEADLOCK;
+	if (bad && t->overlay == TO_NONE && t->fatal_dismissed_at != w->step + 1)
+		t->overlay = TO_FATAL;
+	if (!bad && t->overlay == TO_FATAL)
+		t->overlay = TO_NONE;
+	if (bad)
+		t->playing = false;
+	t->views[TP_EVENTS].scroll = 0;
+	if (t->search_hit >= 0 && (uint64_t)t->search_hit >= t->tl.log_end)
+		t->search_hit = -1;
+}
+
+static void step_forward(struct tui *t)
+{
+	char buf[200];
+	if (!tl_forward_unit(&t->tl, false))
+		flash(t, "%s: <- steps back, Home restarts", end_words(&t->tl.w, buf, sizeof buf));
+	tui_after_move(t);
+}
+
+static void start_search(struct tui *t)
+{
+	const struct timeline *tl = &t->tl;
+	if (!t->search[0])
+		return;
+	int64_t from = t->search_hit >= 0 ? t->search_hit - 1 : (int64_t)tl->log_end - 1;
+	for (int pass = 0; pass < 2; pass++) {
+		for (int64_t i = from; i >= (int64_t)tl->log_start; i--) {
+			char text[300], lower[300], needle[64];
+			tui_entry_text(t, tl_log_at(tl, (uint64_t)i), text, sizeof text);
+			size_t k;
+			for (k = 0; text[k] && k + 1 < sizeof lower; k++)
+				lower[k] = (char)tolower((unsigned char)text[k]);
+			lower[k] = '\0';
+			for (k = 0; t->search[k] && k + 1 < sizeof needle; k++)
+				needle[k] = (char)tolower((unsigned char)t->search[k]);
+			needle[k] = '\0';
+			if (strstr(lower, needle)) {
+				t->search_hit = i;
+				struct tui_view *v = &t->views[TP_EVENTS];
+				int back = (int)((int64_t)tl->log_end - 1 - i);
+				if (back < v->scroll || back >= v->scroll + (v->page > 0 ? v->page : 3))
+					v->scroll = back - (v->page > 0 ? v->page / 2 : 1);
+				if (v->scroll < 0)
+					v->scroll = 0;
+				flash(t, "event at step %" PRIu64 " matches \"%s\" (/ Enter: the one before)",
+				      tl_log_at(tl, (uint64_t)i)->step, t->search);
+				return;
+			}
+		}
+		from = (int64_t)tl->log_end - 1; /* wrap around once */
+	}
+	t->search_hit = -1;
+	flash(t, "no event in the log matches \"%s\"", t->search);
+}
+
+static void prompt_key(struct tui *t, struct loop *lp, int k)
+{
+	size_t n = strlen(t->input);
+	if (k == TK_ESC) {
+		t->prompt = TQ_NONE;
+	} else if (k == TK_BACKSPACE) {
+		if (n)
+			t->input[n - 1] = '\0';
+	} else if (k == TK_ENTER) {
+		enum tui_prompt p = t->prompt;
+		t->prompt = TQ_NONE;
+		if (p == TQ_GOTO) {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(t->input, &end, 10);
+			if (!t->input[0] || *end || errno) {
+				flash(t, "go to step: type a number, found \"%s\"", t->input);
+			} else if (v < tl_step(&t->tl)) {
+				tl_seek(&t->tl, v);
+				tui_after_move(t);
+			} else {
+				lp->run = RUN_TO;
+				lp->run_target = v;
+			}
+		} else {
+			if (t->input[0]) {
+				snprintf(t->search, sizeof t->search, "%s", t->input);
+				t->search_hit = -1;
+			}
+			start_search(t);
+		}
+	} else if (k >= 0x20 && k < 0x7f && n + 1 < sizeof t->input) {
+		if (t->prompt == TQ_GOTO && !isdigit(k))
+			return;
+		t->input[n] = (char)k;
+		t->input[n + 1] = '\0';
+	}
+}
+
+static void focus_next(struct tui *t, int dir)
+{
+	for (int i = 0; i < TP__COUNT; i++) {
+		t->focus = (enum tui_panel)(((int)t->focus + dir + TP__COUNT) % TP__COUNT);
+		if (t->focus != TP_LOCKS || t->tl.w.nlocks)
+			break;
+	}
+}
+
+/* Handle one key; returns whether the screen changed. */
+static bool handle_key(struct tui *t, struct loop *lp, int k)
+{
+	if (t->prompt != TQ_NONE) {
+		prompt_key(t, lp, k);
+		return true;
+	}
+	enum tui_action a = tui_key_action(k);
+	if (lp->run != RUN_NONE) {
+		/* any key stops a long run */
+		lp->run = RUN_NONE;
+		flash(t, "stopped at step %" PRIu64, tl_step(&t->tl));
+		if (a != TA_QUIT)
+			return true;
+	}
+	if (t->overlay == TO_HELP && (a == TA_UP || a == TA_DOWN || a == TA_PGUP || a == TA_PGDN)) {
+		t->overlay_scroll += a == TA_UP ? -1 : a == TA_DOWN ? 1 : a == TA_PGUP ? -10 : 10;
+		if (t->overlay_scroll < 0)
+			t->overlay_scroll = 0;
+		return true;
+	}
+	if (t->overlay == TO_INSPECT && a == TA_OPEN) {
+		t->overlay = TO_NONE;
+		return true;
+	}
+	char why[200];
+	const struct mv_world *w = &t->tl.w;
+	switch (a) {
+	case TA_NONE:
+		return false;
+	case TA_STEP:
+		t->playing = false;
+		step_forward(t);
+		return true;
+	case TA_BACK:
+		t->playing = false;
+		if (!tl_back_unit(&t->tl))
+			flash(t, "this is step 0: nothing happened before it");
+		tui_after_move(t);
+		return true;
+	case TA_PLAY:
+		if (mv_world_ended(w)) {
+			flash(t, "%s: Home restarts", end_words(w, why, sizeof why));
+			return true;
+		}
+		t->playing = !t->playing;
+		t->next_tick_ms = t->now_ms;
+		return true;
+	case TA_FASTER:
+	case TA_SLOWER:
+		t->speed += a == TA_FASTER ? 1 : -1;
+		if (t->speed < 0)
+			t->speed = 0;
+		if (t->speed >= tui_nspeeds)
+			t->speed = tui_nspeeds - 1;
+		return true;
+	case TA_START:
+		t->playing = false;
+		tl_seek(&t->tl, 0);
+		tui_after_move(t);
+		return true;
+	case TA_END:
+		lp->run = RUN_END;
+		return true;
+	case TA_GOTO:
+		t->prompt = TQ_GOTO;
+		t->input[0] = '\0';
+		return true;
+	case TA_NEXT_EVENT:
+		lp->run = RUN_EVENT;
+		return true;
+	case TA_NEXT_BREAK:
+		if (!t->sc.nbreakpoints) {
+			flash(t, "this scene has no breakpoints (add `breakpoints: [grow_start]` to it)");
+			return true;
+		}
+		lp->run = RUN_BREAK;
+		return true;
+	case TA_DIGIT: {
+		uint32_t i = (uint32_t)(k - '1');
+		const char *reason;
+		t->playing = false;
+		if (!tl_manual(&t->tl, i, &reason))
+			flash(t, "%s", reason);
+		tui_after_move(t);
+		return true;
+	}
+	case TA_FOCUS:
+	case TA_FOCUS_BACK:
+		focus_next(t, a == TA_FOCUS ? 1 : -1);
+		return true;
+	case TA_UP:
+	case TA_DOWN:
+	case TA_PGUP:
+	case TA_PGDN:
+	case TA_SHARD_PREV:
+	case TA_SHARD_NEXT: {
+		struct tui_view *v = &t->views[a == TA_SHARD_PREV || a == TA_SHARD_NEXT ? TP_MAP : t->focus];
+		int r = v->ops->key(t, v, a);
+		if (!(r & TUI_HANDLED) && (a == TA_SHARD_PREV || a == TA_SHARD_NEXT))
+			flash(t, "[ and ] switch shards in a sharded map; this map has one");
+		return (r & TUI_REDRAW) != 0;
+	}
+	case TA_OPEN:
+		if (t->focus != TP_MAP) {
+			flash(t, "Enter opens a bucket: Tab to the buckets panel, pick one with the arrows");
+			return true;
+		}
+		if (t->tl.w.sm) {
+			flash(t, "a sync.Map's entries are all on screen: read.m and dirty side by side");
+			return true;
+		}
+		if (!t->tl.w.maps[t->shard].buckets) {
+			flash(t, "no buckets yet: the first write allocates them");
+			return true;
+		}
+		t->overlay = TO_INSPECT;
+		return true;
+	case TA_SEARCH:
+		t->prompt = TQ_SEARCH;
+		t->input[0] = '\0';
+		return true;
+	case TA_HELP:
+		t->overlay = t->overlay == TO_HELP ? TO_NONE : TO_HELP;
+		t->overlay_scroll = 0;
+		return true;
+	case TA_CLOSE:
+		if (t->overlay == TO_FATAL)
+			t->fatal_dismissed_at = w->step + 1;
+		t->overlay = TO_NONE;
+		t->playing = false;
+		return true;
+	case TA_REDRAW:
+		return true;
+	case TA_QUIT:
+		t->quit = true;
+		return true;
+	case TA__COUNT:
+		break;
+	}
+	return false;
+}
+
+/* Up to `budget_ms` of a long run (End, n, b, g); true when it is over. */
+static bool run_chunk(struct tui *t, struct loop *lp, uint64_t budget_ms)
+{
+	uint64_t until = now_ms() + budget_ms;
+	char why[200];
+	for (int i = 0;; i++) {
+		if ((i & 255) == 255 && now_ms() >= until)
+			return false;
+		if (lp->run == RUN_TO && tl_step(&t->tl) >= lp->run_target)
+			break;
+		if (!tl_forward_unit(&t->tl, lp->run == RUN_BREAK)) {
+			if (lp->run != RUN_END)
+				flash(t, "%s", end_words(&t->tl.w, why, sizeof why));
+			break;
+		}
+		if (lp->run == RUN_EVENT && t->tl.hit_event >= 0)
+			break;
+		if (lp->run == RUN_BREAK && t->tl.hit_breakpoint) {
+			flash(t, "breakpoint: %s at step %" PRIu64, mv_event_name((enum mv_event_kind)t->tl.hit_event),
+			      tl_step(&t->tl));
+			break;
+		}
+	}
+	lp->run = RUN_NONE;
+	return true;
+}
+
+static void play_tick(struct tui *t)
+{
+	int sp = tui_speeds[t->speed];
+	int n = sp > 60 ? sp / 60 : 1;
+	for (int i = 0; i < n && t->playing; i++) {
+		if (!tl_forward_unit(&t->tl, true)) {
+			t->playing = false;
+			char why[200];
+			flash(t, "%s", end_words(&t->tl.w, why, sizeof why));
+		} else if (t->tl.hit_breakpoint) {
+			t->playing = false;
+			flash(t, "breakpoint: %s at step %" PRIu64 " (p plays on)",
+			      mv_event_name((enum mv_event_kind)t->tl.hit_event), tl_step(&t->tl));
+		}
+	}
+	tui_after_move(t);
+	t->next_tick_ms += sp > 60 ? 16 : (uint64_t)(1000 / sp);
+	if (t->next_tick_ms < t->now_ms)
+		t->next_tick_ms = t->now_ms;
+}
+
+/* ---- looks ---- */
+
+static bool want_ascii(bool forced)
+{
+	if (forced)
+		return true;
+	const char *e = getenv("MAPVIZ_ASCII");
+	if (e && *e && strcmp(e, "0") != 0)
+		return true;
+	const char *cs = nl_langinfo(CODESET);
+	return !cs || (strcmp(cs, "UTF-8") != 0 && strcmp(cs, "utf8") != 0);
+}
+
+static bool no_color(void)
+{
+	const char *e = getenv("NO_COLOR");
+	return e && *e;
+}
+
+/* ---- the picker ---- */
+
+struct pick {
+	char **paths;
+	size_t n;
+	char **titles;
+	int sel, scroll;
+};
+
+static void picker_render(struct tui *t, struct pick *p)
+{
+	struct tui_canvas *c = &t->cv;
+	tui_canvas_clear(c, TR_NORMAL);
+	if (c->w < TUI_MIN_W || c->h < TUI_MIN_H) {
+		tui_puts(c, 0, c->h / 2, c->w, t->ascii ? "terminal too small (need 80x24)" : "terminal too small (need 80×24)",
+			 TR_EVENT_BAD, TUI_A_BOLD);
+		return;
+	}
+	tui_fill(c, (struct tui_rect){0, 0, c->w, 1}, ' ', TR_TITLE, TUI_A_REVERSE);
+	tui_puts(c, 1, 0, c->w, "mapviz · pick a scene: how Go's map works, and why it breaks under concurrency", TR_TITLE,
+		 TUI_A_REVERSE);
+	struct tui_rect in = tui_box(c, (struct tui_rect){0, 1, c->w, c->h - 2}, "scenes", TR_BORDER_FOCUS);
+	int rows = in.h;
+	if (p->sel < p->scroll)
+		p->scroll = p->sel;
+	if (p->sel >= p->scroll + rows)
+		p->scroll = p->sel - rows + 1;
+	for (int i = 0; i < rows && p->scroll + i < (int)p->n; i++) {
+		int k = p->scroll + i;
+		bool sel = k == p->sel;
+		const char *name = strrchr(p->paths[k], '/');
+		name = name ? name + 1 : p->paths[k];
+		int x = tui_puts(c, in.x + 1, in.y + i, in.x + in.w, sel ? "▸ " : "  ", TR_SELECTED, 0);
+		x = tui_printf(c, x, in.y + i, in.x + in.w, TR_VALUE, sel ? TUI_A_REVERSE : 0, "%-24.*s",
+			       (int)(strlen(name) > 5 ? strlen(name) - 5 : strlen(name)), name);
+		tui_puts(c, x + 1, in.y + i, in.x + in.w, p->titles[k], sel ? TR_VALUE : TR_NORMAL, 0);
+	}
+	if (!p->n)
+		tui_puts(c, in.x + 1, in.y, in.x + in.w, "no bundled scenes found (set MAPVIZ_SCENES)", TR_EVENT_BAD, 0);
+	int x = tui_puts(c, 1, c->h - 1, c->w, "↑ ↓", TR_KEY, 0);
+	x = tui_puts(c, x + 1, c->h - 1, c->w, "choose", TR_KEYHINT, 0);
+	x = tui_puts(c, x + 2, c->h - 1, c->w, "Enter", TR_KEY, 0);
+	x = tui_puts(c, x + 1, c->h - 1, c->w, "open", TR_KEYHINT, 0);
+	x = tui_puts(c, x + 2, c->h - 1, c->w, "q", TR_KEY, 0);
+	tui_puts(c, x + 1, c->h - 1, c->w, "quit", TR_KEYHINT, 0);
+}
+
+static void pick_load(struct pick *p)
+{
+	memset(p, 0, sizeof *p);
+	p->paths = scenes_list(&p->n);
+	p->titles = mv_xcalloc(p->n + 1, sizeof *p->titles);
+	for (size_t i = 0; i < p->n; i++) {
+		struct scene sc;
+		char err[1024];
+		if (scene_load(p->paths[i], &sc, err, sizeof err) == 0) {
+			p->titles[i] = mv_xstrdup(sc.title);
+			scene_free(&sc);
+		} else {
+			p->titles[i] = mv_xstrdup("(does not load: mapviz check it)");
+		}
+	}
+}
+
+static void pick_free(struct pick *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->paths[i]);
+		free(p->titles[i]);
+	}
+	free(p->paths);
+	free(p->titles);
+}
+
+/* ---- the loop ---- */
+
+static void resize_canvas(struct tui *t, struct tui_term *term)
+{
+	int rows, cols;
+	tui_term_size(&rows, &cols);
+	tui_term_resize(term, rows, cols);
+	tui_canvas_resize(&t->cv, cols, rows);
+}
+
+/* The picker; returns 1 with a scene path chosen, 0 on quit. */
+static int run_picker(struct tui *t, struct tui_term *term, char *path, size_t len)
+{
+	struct pick p;
+	pick_load(&p);
+	int rc = 0;
+	bool dirty = true;
+	while (!tui_term_quit_requested()) {
+		if (tui_term_resized()) {
+			resize_canvas(t, term);
+			dirty = true;
+		}
+		if (dirty) {
+			picker_render(t, &p);
+			tui_term_blit(term, &t->cv);
+			dirty = false;
+		}
+		int k = tui_term_key(term, 500);
+		if (k == TK_NONE)
+			continue;
+		dirty = true;
+		enum tui_action a = tui_key_action(k);
+		if (a == TA_QUIT || a == TA_CLOSE)
+			break;
+		if (a == TA_UP && p.sel > 0)
+			p.sel--;
+		else if (a == TA_DOWN && p.sel + 1 < (int)p.n)
+			p.sel++;
+		else if (a == TA_PGUP)
+			p.sel = p.sel > 10 ? p.sel - 10 : 0;
+		else if (a == TA_PGDN)
+			p.sel = p.sel + 10 < (int)p.n ? p.sel + 10 : (int)p.n - 1;
+		else if (a == TA_REDRAW)
+			tui_term_repaint(term);
+		else if ((a == TA_OPEN || k == ' ' || k == TK_RIGHT) && p.n) {
+			snprintf(path, len, "%s", p.paths[p.sel]);
+			rc = 1;
+			break;
+		}
+	}
+	pick_free(&p);
+	return rc;
+}
+
+static int run_loop(struct tui *t, struct tui_term *term)
+{
+	struct loop lp = {RUN_NONE, 0, 0, true};
+	uint64_t next_watch = 0;
+	t->now_ms = now_ms();
+	t->next_tick_ms = t->now_ms;
+	while (!t->quit && !tui_term_quit_requested()) {
+		t->now_ms = now_ms();
+		if (tui_term_resized()) {
+			resize_canvas(t, term);
+			lp.dirty = true;
+		}
+		if (t->watch && t->now_ms >= next_watch) {
+			next_watch = t->now_ms + 300;
+			if (check_watch(t))
+				lp.dirty = true;
+		}
+		if (lp.run != RUN_NONE) {
+			run_chunk(t, &lp, 30);
+			tui_after_move(t);
+			lp.dirty = true;
+		} else if (t->playing && t->now_ms >= t->next_tick_ms) {
+			play_tick(t);
+			lp.dirty = true;
+		}
+		if (t->flash[0] && t->now_ms >= t->flash_until_ms) {
+			t->flash[0] = '\0';
+			lp.dirty = true;
+		}
+		if (lp.dirty) {
+			tui_render(t);
+			tui_term_blit(term, &t->cv);
+			lp.dirty = false;
+		}
+		int timeout = -1;
+		if (lp.run != RUN_NONE)
+			timeout = 0;
+		else if (t->playing)
+			timeout = t->next_tick_ms > t->now_ms ? (int)(t->next_tick_ms - t->now_ms) : 0;
+		if (t->flash[0]) {
+			int ft = t->flash_until_ms > t->now_ms ? (int)(t->flash_until_ms - t->now_ms) : 0;
+			timeout = timeout < 0 || ft < timeout ? ft : timeout;
+		}
+		if (t->watch && (timeout < 0 || timeout > 300))
+			timeout = 300;
+		int k = tui_term_key(term, timeout);
+		if (k == TK_NONE)
+			continue;
+		t->now_ms = now_ms();
+		if (k == TK_CTRL('l'))
+			tui_term_repaint(term);
+		if (handle_key(t, &lp, k))
+			lp.dirty = true;
+	}
+	return 0;
+}
+
+/* ---- headless dump (golden screens) ---- */
+
+static int key_token(const char *s)
+{
+	static const struct {
+		const char *name;
+		int code;
+	} names[] = {{"space", ' '}, {"left", TK_LEFT},   {"right", TK_RIGHT}, {"up", TK_UP},       {"down", TK_DOWN},
+		     {"home", TK_HOME}, {"end", TK_END},    {"tab", TK_TAB},     {"btab", TK_BTAB},   {"enter", TK_ENTER},
+		     {"esc", TK_ESC},   {"pgup", TK_PGUP},  {"pgdn", TK_PGDN},   {"f1", TK_F1},       {"bs", TK_BACKSPACE}};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(s, names[i].name) == 0)
+			return names[i].code;
+	if (s[0] && !s[1])
+		return (unsigned char)s[0];
+	return TK_NONE;
+}
+
+void tui_feed_key(struct tui *t, int k)
+{
+	struct loop lp = {RUN_NONE, 0, 0, false};
+	handle_key(t, &lp, k);
+	while (lp.run != RUN_NONE)
+		run_chunk(t, &lp, 1000);
+	tui_after_move(t);
+}
+
+struct tui *tui_headless(int w, int h, bool ascii)
+{
+	struct tui *t = mv_xcalloc(1, sizeof *t);
+	t->ascii = ascii;
+	t->speed = 2;
+	t->search_hit = -1;
+	tui_theme_default(&t->theme);
+	tui_canvas_init(&t->cv, w, h, ascii);
+	return t;
+}
+
+void tui_headless_done(struct tui *t)
+{
+	tui_close_scene(t);
+	tui_canvas_done(&t->cv);
+	free(t);
+}
+
+static int dump_screen(struct tui *t, int w, int h, uint64_t step, bool has_step, const char *keys)
+{
+	t->now_ms = 0;
+	tui_canvas_resize(&t->cv, w, h);
+	if (has_step) {
+		tl_seek(&t->tl, step);
+		tui_after_move(t);
+	}
+	if (keys) {
+		char *copy = mv_xstrdup(keys), *save = NULL;
+		for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+			int k = key_token(tok);
+			if (k == TK_NONE) {
+				fprintf(stderr, "mapviz --keys: unknown key '%s'\n", tok);
+				free(copy);
+				return 1;
+			}
+			tui_feed_key(t, k);
+			if (t->quit)
+				break;
+		}
+		free(copy);
+	}
+	tui_render(t);
+	tui_canvas_dump(&t->cv, stdout);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* ---- main ---- */
+
+static int usage(const char *fmt, const char *arg)
+{
+	fputs("mapviz: ", stderr);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	fprintf(stderr, fmt, arg);
+#pragma GCC diagnostic pop
+	fputs("\n(see mapviz --help)\n", stderr);
+	return 1;
+}
+
+int tui_main(int argc, char **argv)
+{
+	const char *scene_arg = NULL, *theme = NULL, *keys = NULL;
+	bool watch = false, ascii = false, dump = false, has_step = false;
+	int dw = 80, dh = 24;
+	uint64_t step = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *eq = strchr(a, '=');
+		const char *v = eq && a[0] == '-' ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
+		bool inl = eq && a[0] == '-';
+#define OPT(name) (strncmp(a, name, strlen(name)) == 0 && (a[strlen(name)] == '\0' || a[strlen(name)] == '='))
+		if (OPT("--theme") || OPT("--size") || OPT("--step") || OPT("--keys")) {
+			if (!v)
+				return usage("%s needs a value", a);
+			if (!inl)
+				i++;
+			if (OPT("--theme")) {
+				theme = v;
+			} else if (OPT("--keys")) {
+				keys = v;
+			} else if (OPT("--size")) {
+				if (sscanf(v, "%dx%d", &dw, &dh) != 2 || dw < 1 || dh < 1 || dw > 1000 || dh > 1000)
+					return usage("--size takes WxH, like 80x24; found '%s'", v);
+			} else {
+				char *end;
+				errno = 0;
+				step = strtoull(v, &end, 10);
+				if (!*v || *end || errno || *v == '-')
+					return usage("--step takes a number, found '%s'", v);
+				has_step = true;
+			}
+		} else if (strcmp(a, "--watch") == 0) {
+			watch = true;
+		} else if (strcmp(a, "--ascii") == 0) {
+			ascii = true;
+		} else if (strcmp(a, "--dump") == 0) {
+			dump = true;
+		} else if (a[0] == '-' && a[1]) {
+			return usage("unknown option '%s'", a);
+		} else if (!scene_arg) {
+			scene_arg = a;
+		} else {
+			return usage("one scene at a time; found a second: '%s'", a);
+		}
+#undef OPT
+	}
+	setlocale(LC_ALL, "");
+	struct tui *t = mv_xcalloc(1, sizeof *t);
+	t->ascii = want_ascii(ascii);
+	t->watch = watch;
+	t->speed = 2;
+	t->search_hit = -1;
+	tui_theme_default(&t->theme);
+	char err[1024];
+	int rc = 0;
+	if (theme && tui_theme_load(&t->theme, theme, err, sizeof err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		free(t);
+		return 1;
+	} else if (!theme && tui_theme_load(&t->theme, "default", err, sizeof err) != 0) {
+		tui_theme_default(&t->theme); /* no assets installed: the built-in one */
+	}
+	tui_canvas_init(&t->cv, 80, 24, t->ascii);
+	char path[4096] = "";
+	if (scene_arg) {
+		scenes_resolve(scene_arg, path, sizeof path);
+		if (tui_open_scene(t, path, err, sizeof err) != 0) {
+			fprintf(stderr, "%s\n", err);
+			rc = 1;
+			goto out;
+		}
+	} else if (dump) {
+		rc = usage("%s", "--dump needs a scene");
+		goto out;
+	}
+	if (dump) {
+		rc = dump_screen(t, dw, dh, step, has_step, keys);
+		goto out;
+	}
+	const char *why = tui_term_unusable();
+	if (why) {
+		fprintf(stderr, "mapviz: %s, so the TUI cannot start; for a transcript use `mapviz run %s`\n", why,
+			scene_arg ? scene_arg : "SCENE");
+		rc = 1;
+		goto out;
+	}
+	struct tui_term term;
+	if (tui_term_open(&term, &t->theme, no_color(), NULL) != 0) {
+		rc = 1;
+		goto out;
+	}
+	resize_canvas(t, &term);
+	if (!scene_arg) {
+		if (!run_picker(t, &term, path, sizeof path)) {
+			tui_term_close(&term);
+			if (tui_term_quit_requested())
+				rc = 128 + tui_term_quit_requested();
+			goto out;
+		}
+		if (tui_open_scene(t, path, err, sizeof err) != 0) {
+			tui_term_close(&term);
+			fprintf(stderr, "%s\n", err);
+			rc = 1;
+			goto out;
+		}
+	}
+	if (has_step) {
+		tl_seek(&t->tl, step);
+		tui_after_move(t);
+	}
+	rc = run_loop(t, &term);
+	tui_term_close(&term);
+	if (tui_term_quit_requested())
+		rc = 128 + tui_term_quit_requested(); /* as a shell reports a signal */
+out:
+	tui_close_scene(t);
+	tui_canvas_done(&t->cv);
+	free(t);
+	return rc;
+}
+
+/* ---- bench ---- */
+
+static double cpu_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double wall_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static int write_scene(char *path, size_t len, const char *text)
+{
+	snprintf(path, len, "%s/mapviz-bench-XXXXXX.yaml", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	int fd = mkstemps(path, 5);
+	if (fd < 0)
+		return -1;
+	size_t n = strlen(text);
+	bool ok = write(fd, text, n) == (ssize_t)n;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+int tui_bench(int argc, char **argv)
+{
+	int steps = 1000000;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			puts("usage: mapviz bench tui [--steps N]\n"
+			     "  redraw_ms  CPU ms of one step plus its redraw at 200x60 (canvas, diff, curses on\n"
+			     "             /dev/null), on a map of 256 buckets, median of 2000 steps\n"
+			     "  back_ms    wall ms of one step back (<-) at step N of a long scene (default\n"
+			     "             1000000), median of 50");
+			return 0;
+		} else if (!strcmp(argv[i], "--steps") && i + 1 < argc) {
+			steps = atoi(argv[++i]);
+			if (steps < 10) {
+				fprintf(stderr, "mapviz bench tui: --steps wants at least 10\n");
+				return 1;
+			}
+		} else {
+			fprintf(stderr, "mapviz bench tui: unknown option '%s'\n", argv[i]);
+			return 1;
+		}
+	}
+	/* 1. redraw: two writers filling a map to 256 buckets (B=8), then
+	 * stepping over it */
+	static const char big[] =
+		"mapviz: 1\ntitle: \"bench: 256 buckets\"\nmap: {impl: rwmutex, key: int, hint: 1600, seed: 3}\n"
+		"workers:\n"
+		"  - name: writer-A\n    program:\n      - repeat: {times: 100000, var: i, do: [{store: {key: \"$i\", value: \"$i\"}}]}\n"
+		"  - name: writer-B\n    program:\n      - repeat: {times: 100000, var: i, do: [{load: {key: \"$i\"}}]}\n"
+		"schedule: {policy: roundrobin, granularity: step}\n";
+	char path[4096], err[1024];
+	if (write_scene(path, sizeof path, big) != 0) {
+		fprintf(stderr, "mapviz bench tui: cannot write a scene in /tmp\n");
+		return 1;
+	}
+	struct tui *t = mv_xcalloc(1, sizeof *t);
+	tui_theme_default(&t->theme);
+	t->speed = 2;
+	t->search_hit = -1;
+	tui_canvas_init(&t->cv, 200, 60, false);
+	if (tui_open_scene(t, path, err, sizeof err) != 0) {
+		fprintf(stderr, "mapviz bench tui: %s\n", err);
+		unlink(path);
+		free(t);
+		return 1;
+	}
+	unlink(path);
+	FILE *devnull = fopen("/dev/null", "w");
+	struct tui_term term;
+	if (!devnull || tui_term_open_virtual(&term, &t->theme, devnull, 60, 200) != 0) {
+		fprintf(stderr, "mapviz bench tui: cannot start curses on /dev/null\n");
+		return 1;
+	}
+	tl_seek(&t->tl, 20000); /* the map is large by now */
+	uint32_t nb = 1u << t->tl.w.maps[0].B;
+	enum { N = 2000 };
+	double *s = mv_xmalloc(N * sizeof *s);
+	tui_render(t);
+	tui_term_blit(&term, &t->cv);
+	for (int i = 0; i < N; i++) {
+		double c0 = cpu_ms();
+		tl_forward_unit(&t->tl, false);
+		tui_after_move(t);
+		tui_render(t);
+		tui_term_blit(&term, &t->cv);
+		s[i] = cpu_ms() - c0;
+	}
+	qsort(s, N, sizeof *s, cmp_d);
+	double redraw = s[N / 2], redraw_p99 = s[N * 99 / 100];
+	tui_term_close_virtual(&term);
+	fclose(devnull);
+	tui_close_scene(t);
+
+	/* 2. back: a scene of `steps` steps, then <- from its end */
+	char scene2[1024];
+	snprintf(scene2, sizeof scene2,
+		 "mapviz: 1\ntitle: \"bench: a long scene\"\nmap: {impl: mutex, key: int, seed: 5}\n"
+		 "workers:\n"
+		 "  - name: a\n    program:\n      - repeat: {times: %d, var: i, do: [{store: {key: \"$i\", value: 1}}, {delete: {key: \"$i\"}}]}\n"
+		 "  - name: b\n    program:\n      - repeat: {times: %d, var: i, do: [{load: {key: \"$i\"}}]}\n"
+		 "schedule: {policy: random, seed: 1, granularity: step}\n",
+		 steps, steps);
+	if (write_scene(path, sizeof path, scene2) != 0 || tui_open_scene(t, path, err, sizeof err) != 0) {
+		fprintf(stderr, "mapviz bench tui: %s\n", err);
+		free(s);
+		free(t);
+		return 1;
+	}
+	unlink(path);
+	double w0 = wall_ms();
+	tl_seek(&t->tl, (uint64_t)steps);
+	double fwd = wall_ms() - w0;
+	uint64_t at = tl_step(&t->tl);
+	enum { M = 50 };
+	double b[M];
+	for (int i = 0; i < M; i++) {
+		double t0 = wall_ms();
+		tl_back_unit(&t->tl);
+		tui_render(t);
+		b[i] = wall_ms() - t0;
+	}
+	qsort(b, M, sizeof *b, cmp_d);
+	/* and the farthest jump back: to step 1 */
+	double t0 = wall_ms();
+	tl_seek(&t->tl, 1);
+	double far = wall_ms() - t0;
+	printf("redraw_ms %.3f\n", redraw);
+	printf("redraw_p99_ms %.3f\n", redraw_p99);
+	printf("redraw_buckets %u\n", nb);
+	printf("back_ms %.3f\n", b[M / 2]);
+	printf("back_max_ms %.3f\n", b[M - 1]);
+	printf("back_at_step %" PRIu64 "\n", at);
+	printf("seek_to_1_ms %.3f\n", far);
+	printf("forward_%" PRIu64 "_steps_ms %.1f\n", at, fwd);
+	printf("checkpoints %u\n", t->tl.nck);
+	printf("checkpoint_kib %" PRIu64 "\n", tl_memory(&t->tl) / 1024);
+	tui_close_scene(t);
+	tui_canvas_done(&t->cv);
+	free(s);
+	free(t);
+	return 0;
+}

@@ -1,0 +1,240 @@
+#!/bin/sh
+# tests/tui/run.sh MAPVIZ_BIN — the TUI's tests; ends with "tui: N passed, N failed".
+#
+# 1. Golden screens: `mapviz SCENE --dump --size WxH [--step N] [--keys ...]`
+#    renders the screen headlessly (the same canvas the terminal gets,
+#    dumped as text) and must equal tests/tui/golden/NAME.txt.  The cases
+#    are in tests/tui/golden.list.  UPDATE_GOLDEN=1 rewrites the files.
+# 2. End to end in a real terminal: tmux on a private socket, send-keys,
+#    capture-pane.  Skipped (with a clear line) only when tmux is absent.
+BIN=$1
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+pass=0
+fail=0
+tmp=$(mktemp -d)
+SOCK="mapviz-test-$$"
+cleanup() {
+	tmux -L "$SOCK" kill-server >/dev/null 2>&1
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+export MAPVIZ_SCENES="$top/scenes"
+export MAPVIZ_THEMES="$top/assets/themes"
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+no() { fail=$((fail + 1)); echo "FAIL $1"; }
+
+# ---- 1. golden screens ------------------------------------------------------
+cd "$top" || exit 1
+while IFS='|' read -r name size args; do
+	case $name in '' | '#'*) continue ;; esac
+	want="$here/golden/$name.txt"
+	# args is shell words (quoted --keys)
+	eval "set -- $args"
+	if ! LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" --dump --size "$size" "$@" >"$tmp/got" 2>"$tmp/err"; then
+		no "golden $name: mapviz failed: $(head -c 300 "$tmp/err")"
+		continue
+	fi
+	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+		cp "$tmp/got" "$want"
+		ok "golden $name (updated)"
+	elif cmp -s "$tmp/got" "$want"; then
+		ok "golden $name"
+	else
+		no "golden $name: differs from $want:"
+		diff "$want" "$tmp/got" | head -20
+	fi
+done <"$here/golden.list"
+
+# rewinding is exact: the screen after ← is the one before the step
+# (while the scene runs: at its end, space does nothing and ← goes back)
+for sc in tests/go/two-writers.yaml tests/go/safemap-rwmutex.yaml scenes/tour.yaml; do
+	keys=""
+	for n in 1 2 3 5 8 13 21; do
+		while [ "$(printf '%s' "$keys" | wc -w)" -lt "$n" ]; do keys="$keys space"; done
+		"$BIN" "$sc" --dump --size 100x30 --keys "$keys" >"$tmp/a" 2>&1
+		head -n 1 "$tmp/a" | grep -qE 'ended|fatal error|deadlock|panic' && break
+		"$BIN" "$sc" --dump --size 100x30 --keys "$keys space left" >"$tmp/b" 2>&1
+		if cmp -s "$tmp/a" "$tmp/b"; then ok "rewind exact: $sc after $n steps"; else no "rewind: $sc after $n steps: $(diff "$tmp/a" "$tmp/b" | head -5)"; fi
+	done
+done
+
+# not a terminal: say to use `mapviz run`, exit 1
+"$BIN" tour >"$tmp/out" 2>"$tmp/err" </dev/null
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q 'mapviz run' "$tmp/err" && [ ! -s "$tmp/out" ]; then
+	ok "stdout piped: exit 1, points to mapviz run"
+else
+	no "stdout piped: exit $rc, stderr: $(cat "$tmp/err"), stdout $(wc -c <"$tmp/out") bytes"
+fi
+"$BIN" "$tmp/nope.yaml" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q 'nope.yaml' "$tmp/err" && ok "missing scene: exit 1 with its name" || no "missing scene: $(cat "$tmp/err")"
+"$BIN" tour --theme nosuch >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q "no theme named 'nosuch'" "$tmp/err" && ok "unknown theme: exit 1" || no "unknown theme: $(cat "$tmp/err")"
+printf 'mapviz-theme: 1\nroles:\n  live: {fg: purple}\n' >"$tmp/bad-theme.yaml"
+"$BIN" tour --theme "$tmp/bad-theme.yaml" --dump >"$tmp/out" 2>"$tmp/err"
+grep -q "bad-theme.yaml:3:14: found 'purple'" "$tmp/err" && ok "bad theme: FILE:LINE:COL" || no "bad theme: $(cat "$tmp/err")"
+printf 'mapviz-theme: 1\nroles:\n  lvie: {fg: red}\n' >"$tmp/bad-theme.yaml"
+"$BIN" tour --theme "$tmp/bad-theme.yaml" --dump >"$tmp/out" 2>"$tmp/err"
+grep -q "bad-theme.yaml:3:3: .*lvie" "$tmp/err" && ok "bad theme role: FILE:LINE:COL" || no "bad theme role: $(cat "$tmp/err")"
+for th in default light high-contrast; do
+	"$BIN" tour --theme "$th" --dump >"$tmp/out" 2>"$tmp/err" && ok "theme $th loads" || no "theme $th: $(cat "$tmp/err")"
+done
+# the keymap, --help and the man page agree
+"$BIN" --help >"$tmp/help" 2>&1
+missing=""
+while IFS= read -r line; do
+	label=$(printf '%s\n' "$line" | sed -E 's/^  (.{10}) .*/\1/; s/ +$//')
+	grep -qF -- "$label" "$top/assets/mapviz.1" || missing="$missing [$label]"
+done <<EOF
+$(sed -n '/^keys in the TUI:/,$p' "$tmp/help" | tail -n +2)
+EOF
+[ -z "$missing" ] && ok "every key of --help is in the man page" || no "keys missing from assets/mapviz.1:$missing"
+for cmd in run check test list bench; do
+	grep -q "^\.B $cmd\|^\.BR $cmd\|^\\\\fB$cmd" "$top/assets/mapviz.1" || grep -q "mapviz $cmd" "$top/assets/mapviz.1" ||
+		{ no "man page lacks command $cmd"; continue; }
+	ok "man page covers $cmd"
+done
+for opt in --theme --watch --ascii --dump --format --every --state --until --steps --seed --exec; do
+	grep -qF -- "$(printf '%s' "$opt" | sed 's/-/\\-/g')" "$top/assets/mapviz.1" && ok "man page covers $opt" || no "man page lacks $opt"
+done
+
+# ---- 2. end to end under tmux ---------------------------------------------------
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "skip: tmux is not installed, the end-to-end TUI tests did not run"
+	echo "tui: $pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+	exit
+fi
+
+T() { tmux -L "$SOCK" "$@"; }
+screen() { T capture-pane -p -t e2e; }
+# wait_for PATTERN [SECONDS]: until the pane shows PATTERN (grep -E)
+wait_for() {
+	i=0
+	lim=$((${2:-5} * 20))
+	while [ $i -lt $lim ]; do
+		screen | grep -qE -- "$1" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+# start W H ENV CMD...: a fresh session running CMD, then a shell line that
+# reports the exit status and whether the terminal modes came back
+nsess=0
+start() {
+	T kill-server >/dev/null 2>&1
+	nsess=$((nsess + 1))
+	SOCK="mapviz-test-$$-$nsess" # a fresh server: no race with the old one's exit
+	w=$1 h=$2 envs=$3
+	shift 3
+	T -f /dev/null new-session -d -s e2e -x "$w" -y "$h" \
+		"cd '$top'; env $envs MAPVIZ_SCENES='$top/scenes' MAPVIZ_THEMES='$top/assets/themes' $* ; echo EXIT:\$?; stty -a | grep -q ' icanon' && stty -a | grep -q ' echo ' && echo TTY:OK; sleep 600"
+	T set-option -t e2e status off >/dev/null 2>&1
+	T resize-window -t e2e -x "$w" -y "$h" >/dev/null 2>&1
+}
+# the mapviz of the session: the child of the pane's shell (env execs it)
+mapviz_pid() { pgrep -P "$(T list-panes -t e2e -F '#{pane_pid}' | head -n 1)" | head -n 1; }
+check() { # NAME PATTERN [SECONDS]
+	if wait_for "$2" "${3:-5}"; then ok "$1"; else
+		no "$1: the screen does not show /$2/:"
+		screen | sed 's/^/    | /'
+	fi
+}
+
+start 80 24 "LANG=C.UTF-8" "'$BIN' tests/go/two-writers.yaml"
+check "opens at 80x24" 'step 0 .*paused'
+T send-keys -t e2e Space
+check "space steps" 'step 1 '
+screen >"$tmp/s1"
+T send-keys -t e2e Space
+check "space steps again" 'step 2 '
+T send-keys -t e2e Left
+check "left steps back" 'step 1 '
+sleep 0.2
+screen >"$tmp/s1b"
+if cmp -s "$tmp/s1" "$tmp/s1b"; then ok "rewind: the screen equals the one before the step"; else
+	no "rewind: screens differ:"
+	diff "$tmp/s1" "$tmp/s1b" | head -10
+fi
+cp "$tmp/s1" "$tmp/capture-80x24.txt"
+T send-keys -t e2e Home
+check "Home goes to step 0" 'step 0 '
+# manual scheduling: G1 up to set_writing, then G2 until the runtime notices
+T send-keys -t e2e 1 1 1 2 2 2 2 2 2 2 2 2 2 2 2
+check "manual scheduling reaches the fatal error" 'concurrent map writes'
+check "the report is Go's goroutine dump" 'goroutine [0-9]+ \[running\]'
+screen >"$tmp/fatal.txt"
+T send-keys -t e2e Escape
+sleep 0.3
+if screen | grep -q 'goroutine 1 \['; then no "Esc dismisses the report"; else ok "Esc dismisses the report"; fi
+T send-keys -t e2e 1
+check "a done goroutine cannot run: says why" 'scene has ended|finished|cannot'
+T send-keys -t e2e Left
+check "left from the fatal end goes back" 'paused'
+T send-keys -t e2e '?'
+check "? opens the help" 'help: keys and symbols'
+T send-keys -t e2e Escape
+sleep 0.2
+if screen | grep -q 'help: keys and symbols'; then no "Esc closes the help"; else ok "Esc closes the help"; fi
+T send-keys -t e2e p
+check "p plays" 'play [0-9]+/s|ended'
+sleep 0.6
+T send-keys -t e2e p
+check "p pauses (or the scene ended)" 'paused|ended|fatal'
+T send-keys -t e2e Escape
+T resize-window -t e2e -x 60 -y 20
+check "60x20: too small, says what it needs" 'terminal too small \(need 80.24\)'
+T resize-window -t e2e -x 80 -y 24
+check "back to 80x24: the screen returns" 'mapviz .* two-writers'
+T resize-window -t e2e -x 132 -y 43
+check "132x43: redrawn at the new size" 'space → step.*Tab panel'
+T send-keys -t e2e q
+check "q quits: the shell is back" 'EXIT:0'
+check "q: terminal modes restored" 'TTY:OK'
+
+start 80 24 "LANG=C.UTF-8" "'$BIN' tour"
+check "tour opens" 'A tour of Go'
+T send-keys -t e2e C-c
+check "Ctrl-C quits" 'EXIT:130'
+check "Ctrl-C: terminal modes restored" 'TTY:OK'
+
+start 80 24 "NO_COLOR=1 LANG=C LC_ALL=C" "'$BIN' tour"
+check "LANG=C NO_COLOR: opens" 'step 0'
+T send-keys -t e2e n
+check "n runs to the next event" 'first write'
+if screen | LC_ALL=C grep -q '[^ -~]'; then no "LANG=C: only ASCII on screen"; screen | LC_ALL=C grep '[^ -~]' | head -3; else ok "LANG=C: only ASCII on screen"; fi
+screen | grep -q '^+-' && ok "LANG=C: ASCII box drawing" || no "LANG=C: no ASCII boxes"
+T send-keys -t e2e b
+check "b runs to the breakpoint" 'breakpoint: grow_start'
+T send-keys -t e2e End
+check "End runs to the end" 'ended'
+T send-keys -t e2e q
+check "quit after LANG=C" 'EXIT:0'
+
+start 80 24 "LANG=C.UTF-8" "'$BIN' tour"
+check "tour opens for SIGTERM" 'step 0'
+pid=$(mapviz_pid)
+[ -n "$pid" ] && kill -TERM "$pid"
+check "SIGTERM: exits" 'EXIT:143'
+check "SIGTERM: terminal modes restored" 'TTY:OK'
+
+start 80 24 "LANG=C.UTF-8" "'$BIN' tour"
+check "tour opens for SIGSEGV" 'step 0'
+pid=$(mapviz_pid)
+[ -n "$pid" ] && kill -SEGV "$pid"
+check "SIGSEGV: dies of it" 'EXIT:139'
+check "SIGSEGV: terminal modes restored" 'TTY:OK'
+
+start 80 24 "LANG=C.UTF-8" "'$BIN'"
+check "mapviz alone opens the picker" 'pick a scene'
+T send-keys -t e2e Enter
+check "Enter opens the chosen scene" 'step 0 '
+T send-keys -t e2e q
+check "quit from a picked scene" 'EXIT:0'
+
+cp "$tmp/capture-80x24.txt" "${TUI_CAPTURE:-/dev/null}" 2>/dev/null
+echo "tui: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
