@@ -43,7 +43,7 @@ else
   Q := @
 endif
 
-.PHONY: all test unit asan tsan bench run check-deps check-house clean
+.PHONY: all test unit asan tsan bench run install uninstall check-deps check-house clean
 all: check-deps $(BIN)
 
 check-deps:
@@ -98,6 +98,23 @@ tsan:
 
 bench: all
 	@./bench/run.sh ./mapviz
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+# The binary, its scenes (found at BIN/../share/mapviz/scenes), themes and
+# man page.
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/mapviz/scenes \
+		$(DESTDIR)$(PREFIX)/share/mapviz/themes $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 mapviz $(DESTDIR)$(PREFIX)/bin/mapviz
+	install -m 644 scenes/*.yaml $(DESTDIR)$(PREFIX)/share/mapviz/scenes/
+	if [ -d assets/themes ]; then install -m 644 assets/themes/*.yaml $(DESTDIR)$(PREFIX)/share/mapviz/themes/; fi
+	if [ -f assets/mapviz.1 ]; then install -m 644 assets/mapviz.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/mapviz $(DESTDIR)$(PREFIX)/share/man/man1/mapviz.1
+	rm -rf $(DESTDIR)$(PREFIX)/share/mapviz
 
 run: all
 	./mapviz scenes/tour.yaml

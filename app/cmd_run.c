@@ -320,7 +320,8 @@ int cmd_list(int argc, char **argv)
 		struct scene sc;
 		char err[1024];
 		if (scene_load(v[i], &sc, err, sizeof err) == 0) {
-			printf("%-22s %s\n%-22s   %s\n", sc.name, sc.title, "", sc.summary ? sc.summary : "");
+			printf("%-22s %s%s%s%s\n%-22s   %s\n", sc.name, sc.title, sc.chapter ? "  [ch. " : "",
+			       sc.chapter ? sc.chapter : "", sc.chapter ? "]" : "", "", sc.summary ? sc.summary : "");
 			scene_free(&sc);
 		} else {
 			fprintf(stderr, "%s\n", err);

@@ -52,6 +52,7 @@ struct scene {
 	const char *name;     /* file name without directory and .yaml */
 	const char *title;
 	const char *summary;
+	const char *chapter;  /* the article chapter it teaches ("2.1"), or NULL */
 	struct mv_world_spec spec;
 	struct scene_note *notes;
 	uint32_t nnotes;

@@ -156,6 +156,7 @@ struct y_scene {
 	int64_t mapviz;
 	char *title;
 	char *summary;
+	char *chapter;
 	struct y_map *map;
 	struct y_lock *locks;
 	unsigned locks_count;
@@ -382,6 +383,7 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_INT("mapviz", CYAML_FLAG_DEFAULT, struct y_scene, mapviz),
 	CYAML_FIELD_STRING_PTR("title", CYAML_FLAG_POINTER, struct y_scene, title, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("summary", OPT, struct y_scene, summary, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("chapter", OPT, struct y_scene, chapter, 0, 32),
 	CYAML_FIELD_MAPPING_PTR("map", OPT, struct y_scene, map, map_fields),
 	CYAML_FIELD_SEQUENCE("locks", OPT | CYAML_FLAG_POINTER, struct y_scene, locks, &lock_entry, 0,
 			     SCENE_MAX_LOCKS),
@@ -1493,6 +1495,7 @@ static int convert(struct ld *L, const struct y_scene *y)
 	struct scene *s = L->s;
 	s->title = arena_strdup(L->priv, y->title);
 	s->summary = arena_strdup(L->priv, y->summary);
+	s->chapter = y->chapter ? arena_strdup(L->priv, y->chapter) : NULL;
 	if (load_map(L, y->map) || load_locks(L, y) || load_workers(L, y) || load_schedule(L, y->schedule) ||
 	    load_notes(L, y))
 		return -1;

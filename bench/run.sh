@@ -195,37 +195,33 @@ CONT_READS=${BENCH_CONT_READS:-95 70 50}
 
 contention_build() { go_build contention; }
 
-# contention_pair IMPL T R MODE: one mapviz run and one Go run
+# contention_run SIDE NAME CMD...: one run, "NAME KEY VALUE" lines appended
+# to $WORK/contention.SIDE
+contention_run() {
+	side=$1 name=$2
+	shift 2
+	if ! "$@" >"$WORK/out" 2>"$WORK/err"; then
+		echo "bench: contention: the $side run failed: $*" >&2
+		cat "$WORK/err" >&2
+		exit 1
+	fi
+	if ! awk 'NF != 2 || $2 !~ /^[0-9]+$/ { exit 1 }
+		{ seen[$1] = 1 }
+		END { exit !(seen["ops_per_sec"] && seen["lock_waits"] && seen["handoffs"]) }' "$WORK/out"; then
+		echo "bench: contention: the $side run printed something unexpected: $*" >&2
+		cat "$WORK/out" >&2
+		exit 1
+	fi
+	awk -v n="$name" '{ print n, $1, $2 }' "$WORK/out" >>"$WORK/contention.$side"
+}
+
+# contention_pair IMPL T R MODE: one mapviz run, then one Go run
 contention_pair() {
 	name="$1.t$2.r$3"
 	[ "$4" = update ] || name="$name.$4"
-	for side in mapviz go; do
-		if [ $side = mapviz ]; then
-			set -- "$MAPVIZ" bench contention "$@"
-		else
-			set -- "$GOBIN_DIR/contention" "$@"
-		fi
-		if ! "$@" >"$WORK/out" 2>"$WORK/err"; then
-			echo "bench: contention: the $side run failed: $*" >&2
-			cat "$WORK/err" >&2
-			exit 1
-		fi
-		if ! awk 'NF != 2 || $2 !~ /^[0-9]+$/ { exit 1 }
-			{ seen[$1] = 1 }
-			END { exit !(seen["ops_per_sec"] && seen["lock_waits"] && seen["handoffs"]) }' "$WORK/out"; then
-			echo "bench: contention: the $side run printed something unexpected:" >&2
-			cat "$WORK/out" >&2
-			exit 1
-		fi
-		awk -v n="$name" '{ print n, $1, $2 }' "$WORK/out" >>"$WORK/contention.$side"
-		# back to IMPL T R MODE for the Go side
-		if [ $side = mapviz ]; then
-			shift 3
-		fi
-		set -- "$(echo "$*" | sed 's/.*--impl \([^ ]*\) --threads \([^ ]*\) --read-pct \([^ ]*\) --mode \([^ ]*\).*/\1 \2 \3 \4/')"
-		# shellcheck disable=SC2086
-		set -- $1
-	done
+	set -- --impl "$1" --threads "$2" --read-pct "$3" --mode "$4" --seconds "$CONT_SECONDS"
+	contention_run mapviz "$name" "$MAPVIZ" bench contention "$@"
+	contention_run go "$name" "$GOBIN_DIR/contention" "$@"
 }
 
 contention_section() {

@@ -66,6 +66,19 @@ for f in "$here"/../../scenes/*.yaml "$here"/../go/*.yaml "$S"/cli-*.yaml; do
 	fi
 done
 
+# make install: the binary finds its scenes relative to itself.
+top=$(cd "$here/../.." && pwd)
+if make -s -C "$top" install PREFIX="$tmp/inst" >"$tmp/inst.log" 2>&1; then
+	n_installed=$(cd / && env -u MAPVIZ_SCENES "$tmp/inst/bin/mapviz" list 2>/dev/null | grep -c '^[a-z]')
+	n_bundled=$(ls "$top"/scenes/*.yaml | wc -l)
+	[ "$n_installed" -eq "$n_bundled" ] && ok "installed binary lists its $n_bundled scenes" \
+		|| no "installed binary lists $n_installed scenes, want $n_bundled"
+	(cd / && env -u MAPVIZ_SCENES "$tmp/inst/bin/mapviz" run tour >/dev/null 2>&1) && ok "installed binary runs a scene by name" \
+		|| no "installed binary cannot run tour"
+else
+	no "make install failed: $(tail -n 3 "$tmp/inst.log")"
+fi
+
 # The op record's exact shape (issue contract).
 "$BIN" run tour --format jsonl --every op --state full >"$tmp/t.jsonl"
 python3 - "$tmp/t.jsonl" >"$tmp/err" 2>&1 <<'PY' && ok "op record shape" || no "op record shape: $(cat "$tmp/err")"
