@@ -103,29 +103,49 @@ void out_json_state(FILE *f, const struct gomap *m, enum out_state level)
 	fputc('}', f);
 }
 
+static void json_queue(FILE *f, const struct mv_world *w, const char *name, const struct mv_sema *q)
+{
+	fprintf(f, ",\"%s\":[", name);
+	for (uint32_t k = 0; k < q->n; k++) {
+		const char *wn = w->spec->workers[q->q[k]].name;
+		if (k)
+			fputc(',', f);
+		out_json_string(f, wn, strlen(wn));
+	}
+	fputc(']', f);
+}
+
+/* A lock's state (MU1, R1), its semaphores' queues and its counters. */
+static void json_lock(FILE *f, const struct mv_world *w, const struct mv_lock *lk)
+{
+	if (lk->kind == MV_LOCK_MUTEX) {
+		fprintf(f, "{\"kind\":\"mutex\",\"state\":%d,\"locked\":%s,\"starving\":%s", lk->mu.state,
+			lk->mu.state & MV_MUTEX_LOCKED ? "true" : "false",
+			lk->mu.state & MV_MUTEX_STARVING ? "true" : "false");
+		json_queue(f, w, "waiters", &lk->mu.sema);
+	} else {
+		fprintf(f, "{\"kind\":\"rwmutex\",\"readerCount\":%d,\"readerWait\":%d,\"w\":%d",
+			lk->rw.reader_count, lk->rw.reader_wait, lk->rw.w.state);
+		json_queue(f, w, "writer_waiters", &lk->rw.writer_sem);
+		json_queue(f, w, "reader_waiters", &lk->rw.reader_sem);
+		json_queue(f, w, "w_waiters", &lk->rw.w.sema);
+	}
+	fprintf(f, ",\"acquisitions\":%" PRIu64 ",\"read_acquisitions\":%" PRIu64 ",\"contended\":%" PRIu64
+		   ",\"waits\":%" PRIu64 ",\"handoffs\":%" PRIu64 "}",
+		lk->acquisitions, lk->read_acquisitions, lk->contended, lk->waits, lk->handoffs);
+}
+
 static void json_locks(FILE *f, const struct mv_world *w)
 {
 	fputs("{", f);
 	for (uint32_t l = 0; l < w->nlocks; l++) {
-		const struct mv_lock *lk = &w->locks[l];
 		char buf[32];
 		const char *name = mv_world_lock_name(w, l, buf, sizeof buf);
 		if (l)
 			fputc(',', f);
 		out_json_string(f, name, strlen(name));
-		if (lk->kind == MV_LOCK_MUTEX) {
-			fprintf(f, ":{\"kind\":\"mutex\",\"state\":%d,\"waiters\":[", lk->mu.state);
-			for (uint32_t k = 0; k < lk->mu.sema.n; k++) {
-				const char *wn = w->spec->workers[lk->mu.sema.q[k]].name;
-				if (k)
-					fputc(',', f);
-				out_json_string(f, wn, strlen(wn));
-			}
-			fputs("]}", f);
-		} else {
-			fprintf(f, ":{\"kind\":\"rwmutex\",\"readerCount\":%d,\"readerWait\":%d,\"w\":%d}",
-				lk->rw.reader_count, lk->rw.reader_wait, lk->rw.w.state);
-		}
+		fputc(':', f);
+		json_lock(f, w, &w->locks[l]);
 	}
 	fputs("}", f);
 }
@@ -153,15 +173,9 @@ void out_json_world_state(FILE *f, const struct mv_world *w, enum out_state leve
 		fputs(",\"locks\":", f);
 		json_locks(f, w);
 	} else if (w->sm) {
-		const struct mv_mutex *mu = &w->sm->mu.mu;
-		fprintf(f, ",\"locks\":{\"sync.Map.mu\":{\"kind\":\"mutex\",\"state\":%d,\"waiters\":[", mu->state);
-		for (uint32_t k = 0; k < mu->sema.n; k++) {
-			const char *wn = w->spec->workers[mu->sema.q[k]].name;
-			if (k)
-				fputc(',', f);
-			out_json_string(f, wn, strlen(wn));
-		}
-		fputs("]}}", f);
+		fputs(",\"locks\":{\"sync.Map.mu\":", f);
+		json_lock(f, w, &w->sm->mu);
+		fputc('}', f);
 	}
 }
 
