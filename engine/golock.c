@@ -103,7 +103,7 @@ struct golock_waiter {
 
 #include <stdlib.h>
 static int tun(const char *n, int d) { const char *v = getenv(n); return v ? atoi(v) : d; }
-static int tun_spins = -1, tun_dozes, tun_doze_ns, tun_lazy, tun_kick;
+static int tun_spins = -1, tun_dozes, tun_doze_ns, tun_lazy, tun_kick, tun_pspins, tun_pyields;
 static void tun_init(void)
 {
 	if (tun_spins >= 0)
@@ -113,6 +113,8 @@ static void tun_init(void)
 	tun_lazy = tun("GL_LAZY", 1);
 	tun_kick = tun("GL_KICK", 1);
 	tun_spins = tun("GL_SPINS", 0);
+	tun_pspins = tun("GL_PSPINS", 16);
+	tun_pyields = tun("GL_POLL_US", 20);
 }
 _Atomic uint64_t gl_dbg[8];
 #define DBG(i) atomic_fetch_add_explicit(&gl_dbg[i], 1, memory_order_relaxed)
@@ -168,28 +170,44 @@ static uint32_t park_word(void)
  * goroutine readied on a busy P only after usleep(3)), and at last sleep
  * until woken.
  */
-static void park(struct golock_waiter *w, struct golock_stats *st)
+static void park(struct golock_waiter *w, bool poll, struct golock_stats *st)
 {
 	tun_init();
 	if (tun_kick)
 		kick_runnext();
 	uint32_t gen = atomic_load_explicit(&w->state, memory_order_relaxed) & ~(uint32_t)W_PHASE;
-	for (int i = 0; i < tun_spins; i++) {
-		if (is_ready(w))
-			return;
-		procyield(30);
-	}
 	uint32_t cur = gen | W_SPINNING;
-	if (!atomic_compare_exchange_strong_explicit(&w->state, &cur, gen | W_DOZING, memory_order_acq_rel,
-						     memory_order_acquire))
-		return; /* readied meanwhile */
-	for (int i = 0; i < tun_dozes; i++) {
-		DBG(1);
-		futex_doze(&w->state, gen | W_DOZING, tun_doze_ns);
+	if (poll) {
+		for (int i = 0; i < tun_pspins; i++) {
+			if (is_ready(w))
+				return;
+			procyield(30);
+		}
+		int64_t until = nanotime() + (int64_t)tun_pyields * 1000;
+		while (!is_ready(w)) {
+			if (nanotime() > until)
+				break;
+			sched_yield();
+		}
 		if (is_ready(w))
 			return;
+	} else {
+		for (int i = 0; i < tun_spins; i++) {
+			if (is_ready(w))
+				return;
+			procyield(30);
+		}
+		if (!atomic_compare_exchange_strong_explicit(&w->state, &cur, gen | W_DOZING, memory_order_acq_rel,
+							     memory_order_acquire))
+			return; /* readied meanwhile */
+		for (int i = 0; i < tun_dozes; i++) {
+			DBG(1);
+			futex_doze(&w->state, gen | W_DOZING, tun_doze_ns);
+			if (is_ready(w))
+				return;
+		}
+		cur = gen | W_DOZING;
 	}
-	cur = gen | W_DOZING;
 	if (!atomic_compare_exchange_strong_explicit(&w->state, &cur, gen | W_SLEEPING, memory_order_acq_rel,
 						     memory_order_acquire))
 		return;
@@ -290,7 +308,7 @@ static void sema_acquire(struct golock_sema *s, bool lifo, struct golock_stats *
 		}
 		qunlock(s);
 		atomic_fetch_add_explicit(&st->waits, 1, memory_order_relaxed);
-		park(&w, st);
+		park(&w, s->poll, st);
 		if (w.ticket || can_acquire(s))
 			return;
 	}
@@ -320,7 +338,7 @@ static bool sema_release(struct golock_sema *s, bool handoff)
 	bool handed = handoff && can_acquire(s);
 	if (handed)
 		w->ticket = 1;
-	ready(w, handed);
+	ready(w, handed || s->poll);
 	if (handed)
 		sched_yield(); /* goyield: let the new owner run */
 	return handed;
@@ -337,6 +355,7 @@ void go_mutex_init(struct go_mutex *m)
 	atomic_init(&m->sema.nwait, 0);
 	atomic_init(&m->sema.qlock, 0);
 	m->sema.head = m->sema.tail = NULL;
+	m->sema.poll = tun("GL_MUPOLL", 0);
 	atomic_init(&m->st.waits, 0);
 	atomic_init(&m->st.sleeps, 0);
 	atomic_init(&m->st.handoffs, 0);
@@ -460,8 +479,9 @@ void go_mutex_counts(const struct go_mutex *m, struct golock_counts *c)
 /* ------------------------------------------------------------------ */
 /* sync.RWMutex                                                        */
 
-static void sema_init(struct golock_sema *s)
+static void sema_init(struct golock_sema *s, bool poll)
 {
+	s->poll = poll;
 	atomic_init(&s->count, 0);
 	atomic_init(&s->nwait, 0);
 	atomic_init(&s->qlock, 0);
@@ -473,8 +493,8 @@ void go_rwmutex_init(struct go_rwmutex *rw)
 	go_mutex_init(&rw->w);
 	atomic_init(&rw->reader_count, 0);
 	atomic_init(&rw->reader_wait, 0);
-	sema_init(&rw->writer_sem);
-	sema_init(&rw->reader_sem);
+	sema_init(&rw->writer_sem, true);
+	sema_init(&rw->reader_sem, true);
 	atomic_init(&rw->st.waits, 0);
 	atomic_init(&rw->st.sleeps, 0);
 	atomic_init(&rw->st.handoffs, 0);

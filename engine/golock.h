@@ -88,6 +88,7 @@ struct golock_sema {
 	_Atomic uint32_t nwait;   /* semaRoot.nwait: queued waiters */
 	_Atomic uint32_t qlock;   /* semaRoot.lock: guards head/tail */
 	struct golock_waiter *head, *tail;
+	bool poll; /* waiters poll (hold the lock once readied) rather than doze */
 };
 
 struct golock_stats {

@@ -48,8 +48,9 @@ static bool one_column(uint32_t ch)
 		return false;
 	if ((ch >= 0x300 && ch < 0x370) || (ch >= 0x200b && ch <= 0x200f) || (ch >= 0xfe00 && ch <= 0xfe0f))
 		return false;
-	if ((ch >= 0x1100 && ch <= 0x115f) || (ch >= 0x2e80 && ch <= 0xa4cf) || (ch >= 0xac00 && ch <= 0xd7a3) ||
-	    (ch >= 0xf900 && ch <= 0xfaff) || (ch >= 0xfe30 && ch <= 0xfe4f) || (ch >= 0xff00 && ch <= 0xff60) ||
+	if ((ch >= 0x1100 && ch <= 0x115f) || (ch >= 0x2e80 && ch <= 0xa4cf) ||
+	    (ch >= 0xac00 && ch <= 0xd7a3) || (ch >= 0xf900 && ch <= 0xfaff) ||
+	    (ch >= 0xfe30 && ch <= 0xfe4f) || (ch >= 0xff00 && ch <= 0xff60) ||
 	    (ch >= 0xffe0 && ch <= 0xffe6) || (ch >= 0x1f000 && ch <= 0x1faff) || ch >= 0x20000)
 		return false;
 	if (ch >= 0xd800 && ch <= 0xdfff)
@@ -62,38 +63,76 @@ uint32_t tui_ascii_fold(uint32_t ch)
 	if (ch < 0x80)
 		return ch;
 	switch (ch) {
-	case 0x2500: case 0x2501: case 0x2504: case 0x2508: case 0x2550: /* ─ ━ ┄ ┈ ═ */
-		return '-';
-	case 0x2502: case 0x2503: case 0x2506: case 0x250a: case 0x2551: case 0x2016: /* │ ┃ ┆ ┊ ║ ‖ */
-		return '|';
-	case 0x250c: case 0x2510: case 0x2514: case 0x2518: case 0x251c: case 0x2524:
-	case 0x252c: case 0x2534: case 0x253c: case 0x256d: case 0x256e: case 0x256f: case 0x2570:
-		return '+';
-	case 0x2192: case 0x25b6: case 0x25b8: case 0x276f: case 0x21d2: /* → ▶ ▸ ❯ ⇒ */
-		return '>';
-	case 0x2190: case 0x25c0: case 0x25c2: case 0x276e: /* ← ◀ ◂ ❮ */
-		return '<';
-	case 0x2191: case 0x25b2: return '^';
-	case 0x2193: case 0x25bc: return 'v';
-	case 0x00b7: case 0x2219: case 0x2022: case 0x22c5: return '.'; /* · ∙ • ⋅ */
-	case 0x25cf: case 0x2605: return '*'; /* ● ★ */
+	case 0x2500:
+	case 0x2501:
+	case 0x2504:
+	case 0x2508:
+	case 0x2550: /* ─ ━ ┄ ┈ ═ */ return '-';
+	case 0x2502:
+	case 0x2503:
+	case 0x2506:
+	case 0x250a:
+	case 0x2551:
+	case 0x2016: /* │ ┃ ┆ ┊ ║ ‖ */ return '|';
+	case 0x250c:
+	case 0x2510:
+	case 0x2514:
+	case 0x2518:
+	case 0x251c:
+	case 0x2524:
+	case 0x252c:
+	case 0x2534:
+	case 0x253c:
+	case 0x256d:
+	case 0x256e:
+	case 0x256f:
+	case 0x2570: return '+';
+	case 0x2192:
+	case 0x25b6:
+	case 0x25b8:
+	case 0x276f:
+	case 0x21d2: /* → ▶ ▸ ❯ ⇒ */ return '>';
+	case 0x2190:
+	case 0x25c0:
+	case 0x25c2:
+	case 0x276e: /* ← ◀ ◂ ❮ */ return '<';
+	case 0x2191:
+	case 0x25b2: return '^';
+	case 0x2193:
+	case 0x25bc: return 'v';
+	case 0x00b7:
+	case 0x2219:
+	case 0x2022:
+	case 0x22c5: return '.'; /* · ∙ • ⋅ */
+	case 0x25cf:
+	case 0x2605: return '*'; /* ● ★ */
 	case 0x25cb: return 'o';
-	case 0x2717: case 0x2716: case 0x00d7: return 'x'; /* ✗ ✖ × */
-	case 0x2713: case 0x2714: return 'v';
-	case 0x2588: case 0x2593: return '#'; /* █ ▓ */
+	case 0x2717:
+	case 0x2716:
+	case 0x00d7: return 'x'; /* ✗ ✖ × */
+	case 0x2713:
+	case 0x2714: return 'v';
+	case 0x2588:
+	case 0x2593: return '#'; /* █ ▓ */
 	case 0x2592: return '=';
 	case 0x2591: return ':';
-	case 0x2581: case 0x2582: case 0x2583: return '_';
-	case 0x2584: case 0x2585: return 'o';
-	case 0x2586: case 0x2587: return 'O';
-	case 0x23f8: case 0x2759: return '='; /* ⏸ */
+	case 0x2581:
+	case 0x2582:
+	case 0x2583: return '_';
+	case 0x2584:
+	case 0x2585: return 'o';
+	case 0x2586:
+	case 0x2587: return 'O';
+	case 0x23f8:
+	case 0x2759: return '='; /* ⏸ */
 	case 0x2026: return '~'; /* … */
 	case 0x2264: return '<';
 	case 0x2265: return '>';
 	case 0x00b2: return '2';
 	case 0x2248: return '~';
 	case 0x2260: return '#';
-	case 0x21bb: case 0x21ba: return '@';
+	case 0x21bb:
+	case 0x21ba: return '@';
 	default: return '?';
 	}
 }
@@ -117,7 +156,11 @@ static uint32_t utf8_next(const char **s)
 {
 	const unsigned char *p = (const unsigned char *)*s;
 	uint32_t ch = p[0];
-	int n = ch < 0x80 ? 0 : (ch & 0xe0) == 0xc0 ? 1 : (ch & 0xf0) == 0xe0 ? 2 : (ch & 0xf8) == 0xf0 ? 3 : -1;
+	int n = ch < 0x80             ? 0
+	        : (ch & 0xe0) == 0xc0 ? 1
+	        : (ch & 0xf0) == 0xe0 ? 2
+	        : (ch & 0xf8) == 0xf0 ? 3
+	                              : -1;
 	if (n < 0) {
 		*s += 1;
 		return '?';

@@ -28,9 +28,9 @@ enum {
 };
 
 struct tui_cell {
-	uint32_t ch;   /* one code point, ' ' when blank */
-	uint8_t role;  /* enum tui_role (theme.h) */
-	uint8_t attr;  /* TUI_A_* */
+	uint32_t ch;  /* one code point, ' ' when blank */
+	uint8_t role; /* enum tui_role (theme.h) */
+	uint8_t attr; /* TUI_A_* */
 };
 
 struct tui_canvas {
@@ -61,7 +61,7 @@ void tui_putc(struct tui_canvas *c, int x, int y, int maxx, uint32_t ch, uint8_t
 int tui_puts(struct tui_canvas *c, int x, int y, int maxx, const char *s, uint8_t role, uint8_t attr);
 /* The same with a printf format. */
 int tui_printf(struct tui_canvas *c, int x, int y, int maxx, uint8_t role, uint8_t attr, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
+    __attribute__((format(printf, 7, 8)));
 /* Fill a rectangle with ch. */
 void tui_fill(struct tui_canvas *c, struct tui_rect r, uint32_t ch, uint8_t role, uint8_t attr);
 /* Change the attribute bits of cells [x, x+n) of row y. */

@@ -20,9 +20,11 @@
 /* The state signal handlers and the atexit handler need (see term.h). */
 static struct {
 	volatile sig_atomic_t resized, quit, active;
-	struct termios saved;
+	struct termios saved, raw;
 	bool have_saved;
-	char restore[256];  /* rmcup, cnorm, sgr0: written on an emergency exit */
+	char enter[128]; /* smcup, civis: written when a suspended TUI resumes */
+	size_t nenter;
+	char restore[256]; /* rmcup, cnorm, sgr0: written on an emergency exit */
 	size_t nrestore;
 	bool installed;
 } g_term;
@@ -46,6 +48,42 @@ static void on_fatal(int sig)
 	emergency_restore();
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/* Ctrl-Z: give the terminal back, stop; on resume take it again and
+ * repaint (the resize flag makes the loop redraw everything). */
+static void on_suspend(int sig)
+{
+	if (!g_term.active) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	if (g_term.nrestore) {
+		ssize_t r = write(STDOUT_FILENO, g_term.restore, g_term.nrestore);
+		(void)r;
+	}
+	if (g_term.have_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &g_term.saved);
+	signal(SIGTSTP, SIG_DFL);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTSTP);
+	sigprocmask(SIG_UNBLOCK, &set, NULL); /* it is blocked while we handle it */
+	raise(SIGTSTP);
+	/* continued */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_suspend;
+	sigaction(SIGTSTP, &sa, NULL);
+	if (g_term.have_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &g_term.raw);
+	if (g_term.nenter) {
+		ssize_t r = write(STDOUT_FILENO, g_term.enter, g_term.nenter);
+		(void)r;
+	}
+	g_term.resized = 1;
 }
 
 static void on_quit(int sig)
@@ -78,6 +116,8 @@ void tui_term_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_winch;
 	sigaction(SIGWINCH, &sa, NULL);
+	sa.sa_handler = on_suspend;
+	sigaction(SIGTSTP, &sa, NULL);
 	sa.sa_handler = on_fatal;
 	sa.sa_flags = SA_RESETHAND;
 	int fatal[] = {SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL};
@@ -148,10 +188,10 @@ static void *relay_main(void *arg)
 	return NULL;
 }
 
-static short color_of(int c, attr_t *extra)
+static short color_of(int c, attr_t *extra, bool defaults_ok, short dflt)
 {
 	if (c < 0)
-		return -1;
+		return defaults_ok ? -1 : dflt;
 	if (c >= 8 && c < 16 && COLORS < 16) {
 		*extra |= A_BOLD;
 		return (short)(c - 8);
@@ -167,10 +207,12 @@ static void setup_colors(struct tui_term *t, bool no_color)
 	if (!t->color)
 		return;
 	start_color();
-	use_default_colors();
+	/* a terminal without default colors gets white on black for "default" */
+	bool dflt = use_default_colors() == OK;
 	for (int r = 0; r < TR__COUNT && r + 1 < COLOR_PAIRS; r++) {
 		attr_t extra = 0;
-		short fg = color_of(t->theme->role[r].fg, &extra), bg = color_of(t->theme->role[r].bg, &extra);
+		short fg = color_of(t->theme->role[r].fg, &extra, dflt, COLOR_WHITE),
+		      bg = color_of(t->theme->role[r].bg, &extra, dflt, COLOR_BLACK);
 		init_pair((short)(r + 1), fg, bg);
 	}
 }
@@ -195,13 +237,28 @@ static void save_restore_sequence(void)
 		n += 2;
 	}
 	g_term.nrestore = n;
+	n = 0;
+	const char *enter[] = {"smcup", "civis"};
+	for (size_t i = 0; i < sizeof enter / sizeof enter[0]; i++) {
+		const char *e = tigetstr(enter[i]);
+		if (!e || e == (char *)-1)
+			continue;
+		size_t l = strlen(e);
+		if (n + l < sizeof g_term.enter) {
+			memcpy(g_term.enter + n, e, l);
+			n += l;
+		}
+	}
+	g_term.nenter = n;
 }
 
-int tui_term_open(struct tui_term *t, const struct tui_theme *th, bool no_color, const struct tui_output_tap *tap)
+int tui_term_open(struct tui_term *t, const struct tui_theme *th, bool no_color,
+                  const struct tui_output_tap *tap)
 {
 	memset(t, 0, sizeof *t);
 	t->theme = th;
 	t->tap = tap;
+	t->pending = -1;
 	tui_term_signals();
 	if (pipe(t->pipefd) != 0) {
 		perror("mapviz: pipe");
@@ -219,7 +276,8 @@ int tui_term_open(struct tui_term *t, const struct tui_theme *th, bool no_color,
 		g_term.have_saved = true;
 	SCREEN *s = newterm(NULL, t->out, stdin);
 	if (!s) {
-		fprintf(stderr, "mapviz: cannot use terminal type '%s'\n", getenv("TERM") ? getenv("TERM") : "");
+		fprintf(stderr, "mapviz: cannot use terminal type '%s'\n",
+		        getenv("TERM") ? getenv("TERM") : "");
 		fclose(t->out);
 		pthread_join(t->relay, NULL);
 		return -1;
@@ -232,6 +290,7 @@ int tui_term_open(struct tui_term *t, const struct tui_theme *th, bool no_color,
 	raw.c_iflag &= ~(tcflag_t)(IXON | ICRNL);
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
+	g_term.raw = raw;
 	if (g_term.have_saved)
 		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
 	nonl();
@@ -266,6 +325,7 @@ int tui_term_open_virtual(struct tui_term *t, const struct tui_theme *th, FILE *
 {
 	memset(t, 0, sizeof *t);
 	t->theme = th;
+	t->pending = -1;
 	SCREEN *s = newterm("xterm-256color", out, stdin);
 	if (!s)
 		s = newterm("xterm", out, stdin);
@@ -319,7 +379,7 @@ static attr_t attrs_of(const struct tui_term *t, const struct tui_cell *c)
 		r |= A_DIM;
 	if (t->color) {
 		attr_t extra = 0;
-		color_of(st->fg, &extra);
+		color_of(st->fg, &extra, true, 0);
 		r |= extra;
 	}
 	return r;
@@ -339,7 +399,8 @@ void tui_term_blit(struct tui_term *t, const struct tui_canvas *c)
 		for (int x = 0; x < w; x++) {
 			const struct tui_cell *cell = &c->cells[(long)y * c->w + x];
 			struct tui_cell *old = tui_cell_at(&t->front, x, y);
-			if (!t->force && old->ch == cell->ch && old->role == cell->role && old->attr == cell->attr)
+			if (!t->force && old->ch == cell->ch && old->role == cell->role &&
+			    old->attr == cell->attr)
 				continue;
 			*old = *cell;
 			wchar_t wc[2] = {(wchar_t)cell->ch, 0};
@@ -362,8 +423,13 @@ void tui_term_blit(struct tui_term *t, const struct tui_canvas *c)
 
 /* ---- input ---- */
 
-static int read_byte(int timeout_ms)
+static int read_byte(struct tui_term *t, int timeout_ms)
 {
+	if (t->pending >= 0) {
+		int c = t->pending;
+		t->pending = -1;
+		return c;
+	}
 	struct pollfd p = {STDIN_FILENO, POLLIN, 0};
 	int r = poll(&p, 1, timeout_ms);
 	if (r <= 0)
@@ -374,17 +440,22 @@ static int read_byte(int timeout_ms)
 }
 
 /* An escape sequence after ESC: CSI (ESC [) or SS3 (ESC O). */
-static int decode_escape(void)
+static int decode_escape(struct tui_term *t)
 {
-	int c = read_byte(30);
+	int c = read_byte(t, 30);
 	if (c < 0)
 		return TK_ESC;
+	if (c == 27) {
+		/* Esc, then another key's sequence: keep that for the next read */
+		t->pending = c;
+		return TK_ESC;
+	}
 	if (c != '[' && c != 'O')
 		return TK_NONE; /* Alt-something: ignored */
 	char params[16];
 	int n = 0, f;
 	for (;;) {
-		f = read_byte(30);
+		f = read_byte(t, 30);
 		if (f < 0)
 			return TK_NONE;
 		if (f >= 0x40 && f <= 0x7e)
@@ -405,8 +476,10 @@ static int decode_escape(void)
 	case '~': {
 		int v = atoi(params);
 		switch (v) {
-		case 1: case 7: return TK_HOME;
-		case 4: case 8: return TK_END;
+		case 1:
+		case 7: return TK_HOME;
+		case 4:
+		case 8: return TK_END;
 		case 5: return TK_PGUP;
 		case 6: return TK_PGDN;
 		case 3: return TK_DELETE;
@@ -414,19 +487,17 @@ static int decode_escape(void)
 		default: return TK_NONE;
 		}
 	}
-	default:
-		return TK_NONE;
+	default: return TK_NONE;
 	}
 }
 
 int tui_term_key(struct tui_term *t, int timeout_ms)
 {
-	(void)t;
-	int c = read_byte(timeout_ms);
+	int c = read_byte(t, timeout_ms);
 	if (c < 0)
 		return TK_NONE;
 	if (c == 27)
-		return decode_escape();
+		return decode_escape(t);
 	if (c == '\r' || c == '\n')
 		return TK_ENTER;
 	if (c == 127 || c == 8)
@@ -434,7 +505,7 @@ int tui_term_key(struct tui_term *t, int timeout_ms)
 	if (c >= 0x80) {
 		/* the rest of a UTF-8 character: not a key of ours */
 		int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : 1;
-		while (more-- > 0 && read_byte(10) >= 0)
+		while (more-- > 0 && read_byte(t, 10) >= 0)
 			;
 		return TK_NONE;
 	}

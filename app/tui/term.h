@@ -34,25 +34,20 @@
 
 #include "canvas.h"
 #include "theme.h"
-
-/* Where the bytes written to the terminal are also sent (recording).  The
- * callback runs on the relay thread, in order, once per chunk. */
-struct tui_output_tap {
-	void (*write)(void *ctx, const char *buf, size_t n);
-	void *ctx;
-};
+#include "tui.h" /* struct tui_output_tap */
 
 struct tui_term {
 	int pipefd[2];
 	pthread_t relay;
 	FILE *out;
-	void *screen;          /* SCREEN * */
-	bool color;            /* colors in use (not NO_COLOR, terminal has them) */
+	void *screen; /* SCREEN * */
+	bool color;   /* colors in use (not NO_COLOR, terminal has them) */
 	int rows, cols;
 	const struct tui_theme *theme;
 	struct tui_canvas front; /* what the terminal shows */
 	bool force;              /* repaint every cell on the next blit */
 	const struct tui_output_tap *tap;
+	int pending; /* a byte read ahead by the key decoder, -1 */
 };
 
 /* Why the TUI cannot start, or NULL: stdin/stdout not a terminal, no
@@ -60,7 +55,8 @@ struct tui_term {
 const char *tui_term_unusable(void);
 /* Take over the terminal.  no_color: ignore colors (NO_COLOR).  Returns 0
  * or -1 with a message on stderr. */
-int tui_term_open(struct tui_term *t, const struct tui_theme *th, bool no_color, const struct tui_output_tap *tap);
+int tui_term_open(struct tui_term *t, const struct tui_theme *th, bool no_color,
+                  const struct tui_output_tap *tap);
 /* Give the terminal back exactly as it was. */
 void tui_term_close(struct tui_term *t);
 /* Install the signal handlers (once). */

@@ -25,13 +25,13 @@
 
 static const struct tui_style defaults[TR__COUNT] = {
 #define TUI_ROLE_DEF(e, name, fg, bg, attr, glyph, ascii) [TR_##e] = {fg, bg, attr, glyph, ascii},
-	TUI_ROLE_MAP(TUI_ROLE_DEF)
+    TUI_ROLE_MAP(TUI_ROLE_DEF)
 #undef TUI_ROLE_DEF
 };
 
 static const char *const role_names[TR__COUNT] = {
 #define TUI_ROLE_NAME(e, name, fg, bg, attr, glyph, ascii) [TR_##e] = name,
-	TUI_ROLE_MAP(TUI_ROLE_NAME)
+    TUI_ROLE_MAP(TUI_ROLE_NAME)
 #undef TUI_ROLE_NAME
 };
 
@@ -69,47 +69,48 @@ struct y_theme {
 #define OPT CYAML_FLAG_OPTIONAL
 
 static const cyaml_schema_field_t role_fields[] = {
-	CYAML_FIELD_STRING_PTR("fg", OPT | CYAML_FLAG_POINTER, struct y_role, fg, 1, 32),
-	CYAML_FIELD_STRING_PTR("bg", OPT | CYAML_FLAG_POINTER, struct y_role, bg, 1, 32),
-	CYAML_FIELD_BOOL("bold", OPT, struct y_role, bold),
-	CYAML_FIELD_BOOL("dim", OPT, struct y_role, dim),
-	CYAML_FIELD_BOOL("reverse", OPT, struct y_role, reverse),
-	CYAML_FIELD_BOOL("underline", OPT, struct y_role, underline),
-	CYAML_FIELD_STRING_PTR("glyph", OPT | CYAML_FLAG_POINTER, struct y_role, glyph, 1, 15),
-	CYAML_FIELD_STRING_PTR("ascii", OPT | CYAML_FLAG_POINTER, struct y_role, ascii, 1, 7),
-	CYAML_FIELD_END,
+    CYAML_FIELD_STRING_PTR("fg", OPT | CYAML_FLAG_POINTER, struct y_role, fg, 1, 32),
+    CYAML_FIELD_STRING_PTR("bg", OPT | CYAML_FLAG_POINTER, struct y_role, bg, 1, 32),
+    CYAML_FIELD_BOOL("bold", OPT, struct y_role, bold),
+    CYAML_FIELD_BOOL("dim", OPT, struct y_role, dim),
+    CYAML_FIELD_BOOL("reverse", OPT, struct y_role, reverse),
+    CYAML_FIELD_BOOL("underline", OPT, struct y_role, underline),
+    CYAML_FIELD_STRING_PTR("glyph", OPT | CYAML_FLAG_POINTER, struct y_role, glyph, 1, 15),
+    CYAML_FIELD_STRING_PTR("ascii", OPT | CYAML_FLAG_POINTER, struct y_role, ascii, 1, 7),
+    CYAML_FIELD_END,
 };
 
 static const cyaml_schema_field_t roles_fields[] = {
 #define TUI_ROLE_FIELD(e, name, fg, bg, attr, glyph, ascii) \
 	CYAML_FIELD_MAPPING_PTR(name, OPT | CYAML_FLAG_POINTER, struct y_roles, r_##e, role_fields),
-	TUI_ROLE_MAP(TUI_ROLE_FIELD)
+    TUI_ROLE_MAP(TUI_ROLE_FIELD)
 #undef TUI_ROLE_FIELD
-	CYAML_FIELD_END,
+        CYAML_FIELD_END,
 };
 
 static const cyaml_schema_field_t top_fields[] = {
-	CYAML_FIELD_INT("mapviz-theme", CYAML_FLAG_DEFAULT, struct y_theme, version),
-	CYAML_FIELD_STRING_PTR("name", OPT | CYAML_FLAG_POINTER, struct y_theme, name, 1, 63),
-	CYAML_FIELD_STRING_PTR("summary", OPT | CYAML_FLAG_POINTER, struct y_theme, summary, 0, CYAML_UNLIMITED),
-	CYAML_FIELD_MAPPING_PTR("roles", OPT | CYAML_FLAG_POINTER, struct y_theme, roles, roles_fields),
-	CYAML_FIELD_END,
+    CYAML_FIELD_INT("mapviz-theme", CYAML_FLAG_DEFAULT, struct y_theme, version),
+    CYAML_FIELD_STRING_PTR("name", OPT | CYAML_FLAG_POINTER, struct y_theme, name, 1, 63),
+    CYAML_FIELD_STRING_PTR("summary", OPT | CYAML_FLAG_POINTER, struct y_theme, summary, 0, CYAML_UNLIMITED),
+    CYAML_FIELD_MAPPING_PTR("roles", OPT | CYAML_FLAG_POINTER, struct y_theme, roles, roles_fields),
+    CYAML_FIELD_END,
 };
 
 static const cyaml_schema_value_t top_schema = {
-	CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct y_theme, top_fields),
+    CYAML_VALUE_MAPPING(CYAML_FLAG_POINTER, struct y_theme, top_fields),
 };
 
 static const struct ycheck_name theme_names[] = {
-	{.fields = top_fields, .name = ""},
-	{.fields = roles_fields, .name = "roles", .key_noun = "role"},
-	{.fields = role_fields, .name = "role"},
-	{.fields = NULL},
+    {.fields = top_fields, .name = ""},
+    {.fields = roles_fields, .name = "roles", .key_noun = "role"},
+    {.fields = role_fields, .name = "role"},
+    {.fields = NULL},
 };
 
 /* ---- values ---- */
 
-static const char *const color_names[] = {"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"};
+static const char *const color_names[] = {"black", "red",     "green", "yellow",
+                                          "blue",  "magenta", "cyan",  "white"};
 
 static bool parse_color(const char *s, int16_t *out)
 {
@@ -133,12 +134,16 @@ static bool parse_color(const char *s, int16_t *out)
 	return false;
 }
 
-static int role_value(const struct ytree *t, uint32_t rn, enum tui_role r, struct tui_style *st, struct yerr *err)
+static int role_value(const struct ytree *t, uint32_t rn, enum tui_role r, struct tui_style *st,
+                      struct yerr *err)
 {
 	static const struct {
 		const char *key;
 		uint8_t bit;
-	} attrs[] = {{"bold", TUI_A_BOLD}, {"dim", TUI_A_DIM}, {"reverse", TUI_A_REVERSE}, {"underline", TUI_A_UNDERLINE}};
+	} attrs[] = {{"bold", TUI_A_BOLD},
+	             {"dim", TUI_A_DIM},
+	             {"reverse", TUI_A_REVERSE},
+	             {"underline", TUI_A_UNDERLINE}};
 	struct tui_style s = defaults[r];
 	uint32_t n;
 	char q[96];
@@ -151,13 +156,15 @@ static int role_value(const struct ytree *t, uint32_t rn, enum tui_role r, struc
 			continue;
 		const char *v = ytree_str(t, n);
 		if (!parse_color(v, k ? &s.bg : &s.fg))
-			return yerr_set(err, t->nodes[n].line, t->nodes[n].col,
-					"found '%s' for roles.%s.%s, expected a color: default, black, red, green, "
-					"yellow, blue, magenta, cyan, white, bright-NAME, or 0..255",
-					yquote(q, sizeof q, v, strlen(v), 40), role_names[r], key);
+			return yerr_set(
+			    err, t->nodes[n].line, t->nodes[n].col,
+			    "found '%s' for roles.%s.%s, expected a color: default, black, red, green, "
+			    "yellow, blue, magenta, cyan, white, bright-NAME, or 0..255",
+			    yquote(q, sizeof q, v, strlen(v), 40), role_names[r], key);
 	}
 	for (size_t a = 0; a < sizeof attrs / sizeof attrs[0]; a++)
-		if ((n = ytree_get(t, rn, attrs[a].key)) != YTREE_NONE && strcmp(ytree_str(t, n), "true") == 0)
+		if ((n = ytree_get(t, rn, attrs[a].key)) != YTREE_NONE &&
+		    strcmp(ytree_str(t, n), "true") == 0)
 			s.attr |= attrs[a].bit;
 	for (int k = 0; k < 2; k++) {
 		const char *key = k ? "ascii" : "glyph";
@@ -166,9 +173,10 @@ static int role_value(const struct ytree *t, uint32_t rn, enum tui_role r, struc
 		const char *v = ytree_str(t, n);
 		int want = tui_text_width(defaults[r].glyph);
 		if (!defaults[r].glyph[0])
-			return yerr_set(err, t->nodes[n].line, t->nodes[n].col,
-					"found a %s for role %s, which draws text, not a glyph; expected no %s", key,
-					role_names[r], key);
+			return yerr_set(
+			    err, t->nodes[n].line, t->nodes[n].col,
+			    "found a %s for role %s, which draws text, not a glyph; expected no %s", key,
+			    role_names[r], key);
 		bool ok = tui_text_width(v) == want;
 		for (const char *p = v; *p && k; p++)
 			ok = ok && *p >= 0x20 && *p < 0x7f;
@@ -176,8 +184,9 @@ static int role_value(const struct ytree *t, uint32_t rn, enum tui_role r, struc
 			ok = ok && (unsigned char)*p >= 0x20 && *p != 0x7f;
 		if (!ok)
 			return yerr_set(err, t->nodes[n].line, t->nodes[n].col,
-					"found '%s' for roles.%s.%s, expected %d %s character%s", yquote(q, sizeof q, v, strlen(v), 40),
-					role_names[r], key, want, k ? "printable ASCII" : "one-column", want == 1 ? "" : "s");
+			                "found '%s' for roles.%s.%s, expected %d %s character%s",
+			                yquote(q, sizeof q, v, strlen(v), 40), role_names[r], key, want,
+			                k ? "printable ASCII" : "one-column", want == 1 ? "" : "s");
 		snprintf(k ? s.ascii : s.glyph, k ? sizeof s.ascii : sizeof s.glyph, "%s", v);
 	}
 	*st = s;
@@ -195,7 +204,8 @@ static int read_all(const char *path, char **buf, size_t *len, char *err, size_t
 	size_t n = fread(b, 1, THEME_MAX_BYTES + 1, f);
 	fclose(f);
 	if (n > THEME_MAX_BYTES) {
-		snprintf(err, errlen, "%s: larger than %u bytes, expected a small theme file", path, THEME_MAX_BYTES);
+		snprintf(err, errlen, "%s: larger than %u bytes, expected a small theme file", path,
+		         THEME_MAX_BYTES);
 		free(b);
 		return -1;
 	}
@@ -232,7 +242,7 @@ int tui_theme_load_file(struct tui_theme *th, const char *path, char *err, size_
 	uint32_t vn = ytree_get(&t, 0, "mapviz-theme");
 	if (strcmp(ytree_str(&t, vn), "1") != 0) {
 		yerr_set(&e, t.nodes[vn].line, t.nodes[vn].col,
-			 "found mapviz-theme: %s, expected mapviz-theme: 1", ytree_str(&t, vn));
+		         "found mapviz-theme: %s, expected mapviz-theme: 1", ytree_str(&t, vn));
 		goto done;
 	}
 	const char *slash = strrchr(path, '/');
@@ -297,7 +307,8 @@ int tui_theme_load(struct tui_theme *t, const char *name, char *err, size_t errl
 				return tui_theme_load_file(t, path, err, errlen);
 		}
 	}
-	snprintf(err, errlen, "mapviz: no theme named '%s' (bundled: default, light, high-contrast; or give a path)",
-		 name);
+	snprintf(err, errlen,
+	         "mapviz: no theme named '%s' (bundled: default, light, high-contrast; or give a path)",
+	         name);
 	return -1;
 }

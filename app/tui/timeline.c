@@ -10,6 +10,7 @@
 #define TL_CK_BYTES ((uint64_t)256 << 20) /* memory for checkpoints */
 #define TL_CK_MAX 1024
 #define TL_EVERY_MIN 64
+#define TL_FILL 256 /* steps replayed at least by a seek back */
 
 /* ---- observer ---- */
 
@@ -73,10 +74,11 @@ static void on_step(void *ctx, uint32_t wi, const char *phase)
 		e->phase = phase;
 		e->instr = in ? (uint8_t)in->kind : 0;
 		e->has_key = wk->in_op && (wk->op.instr == MV_I_STORE || wk->op.instr == MV_I_LOAD ||
-					   wk->op.instr == MV_I_DELETE);
+		                           wk->op.instr == MV_I_DELETE);
 		e->key = wk->op.key;
 		e->value = wk->op.value;
-		if (wk->in_op && !wk->op.wrapped && (wk->op.stage == MV_ST_LOCK || wk->op.stage == MV_ST_UNLOCK))
+		if (wk->in_op && !wk->op.wrapped &&
+		    (wk->op.stage == MV_ST_LOCK || wk->op.stage == MV_ST_UNLOCK))
 			e->lock = wk->op.lock;
 	}
 	const struct scene *sc = tl->sc;
@@ -120,8 +122,8 @@ static void on_event_count(void *ctx, uint32_t w, const struct mv_event *ev)
 static uint64_t world_bytes(const struct mv_world *w)
 {
 	uint64_t b = sizeof *w + (uint64_t)w->nworkers * sizeof *w->workers +
-		     (uint64_t)(w->nlocks + 1) * sizeof *w->locks + (uint64_t)w->nworkers * w->nworkers * 8 +
-		     (uint64_t)w->nmaps * (sizeof *w->maps + 64 + w->nworkers * 8);
+	             (uint64_t)(w->nlocks + 1) * sizeof *w->locks + (uint64_t)w->nworkers * w->nworkers * 8 +
+	             (uint64_t)w->nmaps * (sizeof *w->maps + 64 + w->nworkers * 8);
 	for (uint32_t s = 0; s < w->nmaps; s++)
 		b += (uint64_t)w->maps[s].slab_cap * sizeof(struct gm_bucket);
 	return b;
@@ -141,7 +143,9 @@ static void ck_push(struct timeline *tl)
 	uint64_t every = TL_EVERY_MIN * (1 + bytes / 65536);
 	tl->every = every > tl->every ? every : tl->every;
 	uint64_t max = TL_CK_BYTES / (bytes ? bytes : 1);
-	tl->ck_max = (uint32_t)(max > TL_CK_MAX ? TL_CK_MAX : max < 2 * TL_RECENT + 8 ? 2 * TL_RECENT + 8 : max);
+	tl->ck_max = (uint32_t)(max > TL_CK_MAX           ? TL_CK_MAX
+	                        : max < 2 * TL_RECENT + 8 ? 2 * TL_RECENT + 8
+	                                                  : max);
 	if (tl->nck <= tl->ck_max)
 		return;
 	/* thin: drop every other checkpoint older than the most recent ones */
@@ -235,7 +239,8 @@ static void record(struct timeline *tl, uint8_t rec)
 static bool at_boundary(const struct timeline *tl)
 {
 	const struct mv_world *w = &tl->w;
-	return w->spec->sched.granularity == MV_GRAN_STEP || mv_world_ended(w) || !w->workers[w->current].mid_op;
+	return w->spec->sched.granularity == MV_GRAN_STEP || mv_world_ended(w) ||
+	       !w->workers[w->current].mid_op;
 }
 
 static void begin_step(struct timeline *tl)
@@ -307,7 +312,8 @@ const char *tl_why_not(const struct timeline *tl, uint32_t i, char *buf, unsigne
 	}
 	const char *name = tl->sc->spec.workers[i].name;
 	if (mv_world_ended(w)) {
-		snprintf(buf, len, "the scene has ended (%s): press <- or Home to go back", mv_end_name(w->end));
+		snprintf(buf, len, "the scene has ended (%s): press <- or Home to go back",
+		         mv_end_name(w->end));
 		return buf;
 	}
 	const struct mv_worker *wk = &w->workers[i];
@@ -316,20 +322,18 @@ const char *tl_why_not(const struct timeline *tl, uint32_t i, char *buf, unsigne
 	case MV_W_BLOCKED:
 		if (wk->wait == MV_WAIT_CHAN_RECEIVE)
 			snprintf(buf, len, "G%u %s is blocked: waiting for signal %s to close", i + 1, name,
-				 wk->wait_on < tl->sc->spec.nsignals ? tl->sc->spec.signals[wk->wait_on] : "?");
+			         wk->wait_on < tl->sc->spec.nsignals ? tl->sc->spec.signals[wk->wait_on]
+			                                             : "?");
 		else
-			snprintf(buf, len, "G%u %s is blocked on %s: it runs again when the lock is released", i + 1,
-				 name, mv_world_lock_name(w, wk->wait_on, lb, sizeof lb));
+			snprintf(buf, len, "G%u %s is blocked on %s: it runs again when the lock is released",
+			         i + 1, name, mv_world_lock_name(w, wk->wait_on, lb, sizeof lb));
 		return buf;
 	case MV_W_SLEEPING:
 		snprintf(buf, len, "G%u %s is sleeping until time %llu", i + 1, name,
-			 (unsigned long long)wk->op.wake_at);
+		         (unsigned long long)wk->op.wake_at);
 		return buf;
-	case MV_W_DONE:
-		snprintf(buf, len, "G%u %s has finished its program", i + 1, name);
-		return buf;
-	case MV_W_RUNNABLE:
-		break;
+	case MV_W_DONE: snprintf(buf, len, "G%u %s has finished its program", i + 1, name); return buf;
+	case MV_W_RUNNABLE: break;
 	}
 	if (!mv_world_runnable(w, i)) {
 		snprintf(buf, len, "G%u %s has nothing to run", i + 1, name);
@@ -338,11 +342,9 @@ const char *tl_why_not(const struct timeline *tl, uint32_t i, char *buf, unsigne
 	return NULL;
 }
 
-bool tl_manual(struct timeline *tl, uint32_t i, const char **why)
+bool tl_manual(struct timeline *tl, uint32_t i, char *why, unsigned len)
 {
-	static char buf[160];
-	*why = tl_why_not(tl, i, buf, sizeof buf);
-	if (*why)
+	if (tl_why_not(tl, i, why, len))
 		return false;
 	struct mv_world *w = &tl->w;
 	tl->hit_breakpoint = false;
@@ -386,6 +388,10 @@ void tl_seek(struct timeline *tl, uint64_t target)
 			else
 				hi = mid;
 		}
+		/* replay at least TL_FILL steps, so the event log on screen is
+		 * refilled even where the ring had let old entries go */
+		while (lo > 0 && target - tl->ck[lo].w.step < TL_FILL)
+			lo--;
 		restore(tl, &tl->ck[lo]);
 	}
 	tl->hit_breakpoint = false;

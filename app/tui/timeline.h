@@ -40,30 +40,30 @@ enum tl_kind { TL_EV, TL_OP, TL_STEP };
 struct tl_entry {
 	uint64_t step;
 	uint32_t worker;
-	uint8_t kind;          /* enum tl_kind */
-	int16_t note;          /* the scene note this event triggered, -1 */
-	struct mv_event ev;    /* TL_EV */
+	uint8_t kind;       /* enum tl_kind */
+	int16_t note;       /* the scene note this event triggered, -1 */
+	struct mv_event ev; /* TL_EV */
 	/* TL_OP */
 	uint8_t instr;
 	bool has_key, ok;
 	int64_t key, value, result;
-	uint32_t lock;         /* lock ops: the lock, UINT32_MAX none */
-	const char *phase;     /* TL_STEP: the phase (static) */
+	uint32_t lock;     /* lock ops: the lock, UINT32_MAX none */
+	const char *phase; /* TL_STEP: the phase (static) */
 };
 
 /* What the display needs beyond the world, kept with each checkpoint so a
  * restored point looks exactly as it did. */
 struct tl_marks {
-	int32_t worker;        /* who ran the latest step, -1 none */
-	const char *phase;     /* the phase it ran (static) */
-	uint32_t touch_map;    /* the map the step touched */
-	uint32_t touch_b;      /* slab index of the bucket it touched, 0 none */
-	int32_t touch_slot;    /* the slot, -1 none */
-	uint32_t touch_entry;  /* sync.Map: the entry it touched, SM_NIL none */
-	int32_t caption;       /* the scene note on screen, -1 none */
+	int32_t worker;       /* who ran the latest step, -1 none */
+	const char *phase;    /* the phase it ran (static) */
+	uint32_t touch_map;   /* the map the step touched */
+	uint32_t touch_b;     /* slab index of the bucket it touched, 0 none */
+	int32_t touch_slot;   /* the slot, -1 none */
+	uint32_t touch_entry; /* sync.Map: the entry it touched, SM_NIL none */
+	int32_t caption;      /* the scene note on screen, -1 none */
 	uint64_t caption_step;
-	uint32_t nev;          /* events of the latest step */
-	uint64_t range_n;      /* entries the range in progress produced */
+	uint32_t nev;     /* events of the latest step */
+	uint64_t range_n; /* entries the range in progress produced */
 };
 
 struct tl_ckpt {
@@ -71,8 +71,8 @@ struct tl_ckpt {
 	struct tl_marks m;
 };
 
-#define TL_RECENT 64      /* checkpoints never thinned, the most recent */
-#define TL_LOG 4096       /* event log entries kept */
+#define TL_RECENT 64 /* checkpoints never thinned, the most recent */
+#define TL_LOG 4096  /* event log entries kept */
 
 struct timeline {
 	const struct scene *sc;
@@ -91,7 +91,7 @@ struct timeline {
 	uint64_t log_start, log_end; /* entries [log_start, log_end) are held */
 	/* what the step in progress did */
 	bool hit_breakpoint;
-	int hit_event;                /* an event of this kind occurred, -1 */
+	int hit_event; /* an event of this kind occurred, -1 */
 };
 
 /* Set up at step 0 (the world made from sc->spec).  Returns the world's
@@ -117,9 +117,9 @@ bool tl_forward(struct timeline *tl);
  * stop_at_breakpoint.  False if nothing ran. */
 bool tl_forward_unit(struct timeline *tl, bool stop_at_breakpoint);
 /* Step worker i by a person's choice (one unit, as above); cuts the
- * recording after the current step when it differs.  False with *why set
- * (static text) if the worker cannot run. */
-bool tl_manual(struct timeline *tl, uint32_t i, const char **why);
+ * recording after the current step when it differs.  False, with the
+ * reason in why[0..len), if the worker cannot run. */
+bool tl_manual(struct timeline *tl, uint32_t i, char *why, unsigned len);
 /* Back one unit (to the previous operation boundary with op granularity). */
 bool tl_back_unit(struct timeline *tl);
 /* Go to step target (clamped to what can be reached). */

@@ -7,11 +7,24 @@
 #define MV_TUI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
+/* Where the exact bytes written to the terminal are also sent (the
+ * recording issue: an asciicast writer).  The callback runs on the
+ * terminal's relay thread, in order, once per chunk; ctx is the caller's. */
+struct tui_output_tap {
+	void (*write)(void *ctx, const char *buf, size_t n);
+	void *ctx;
+};
+
 /* `mapviz [OPTIONS] [SCENE]`: argv[0] is the program.  Returns the exit
- * status: 0 on quit, 1 on bad usage, a bad scene or no terminal. */
+ * status: 0 on quit, 1 on bad usage, a bad scene or no terminal, 128+N
+ * when signal N ended it. */
 int tui_main(int argc, char **argv);
+/* The same with a tap on the terminal output (NULL: none); while a tap is
+ * set the header shows "● REC". */
+int tui_main_tap(int argc, char **argv, const struct tui_output_tap *tap);
 /* Whether an argument is one of the TUI's options (for main's dispatch). */
 bool tui_is_option(const char *arg);
 /* The TUI's options and keys, as `mapviz --help` shows them. */

@@ -33,18 +33,18 @@ struct tui;
 struct tui_view;
 
 struct tui_view_ops {
-	const char *name;   /* the panel's title */
+	const char *name; /* the panel's title */
 	void (*draw)(struct tui *t, struct tui_view *v, struct tui_rect r);
 	int (*key)(struct tui *t, struct tui_view *v, enum tui_action a);
 };
 
 struct tui_view {
 	const struct tui_view_ops *ops;
-	struct tui_rect r;  /* where it was drawn last */
-	int sel;            /* selected item */
-	int scroll;         /* first item shown */
-	int page;           /* items per page at the last draw */
-	int nitems;         /* items at the last draw */
+	struct tui_rect r; /* where it was drawn last */
+	int sel;           /* selected item */
+	int scroll;        /* first item shown */
+	int page;          /* items per page at the last draw */
+	int nitems;        /* items at the last draw */
 };
 
 /* The panels Tab cycles through. */
@@ -62,7 +62,7 @@ struct tui {
 	struct scene sc;
 	bool have_scene;
 	char scene_path[4096];
-	char **src_lines;      /* the scene file's lines, for the program view */
+	char **src_lines; /* the scene file's lines, for the program view */
 	uint32_t nsrc_lines;
 	struct timeline tl;
 	/* looks */
@@ -73,12 +73,12 @@ struct tui {
 	struct tui_view views[TP__COUNT];
 	enum tui_panel focus;
 	enum tui_overlay overlay;
-	uint64_t fatal_dismissed_at;  /* step+1 at which the report was dismissed, 0 none */
+	uint64_t fatal_dismissed_at; /* step+1 at which the report was dismissed, 0 none */
 	int overlay_scroll;
-	uint32_t shard;               /* sharded maps: the shard shown */
+	uint32_t shard; /* sharded maps: the shard shown */
 	/* play */
 	bool playing;
-	int speed;                    /* index into the speed table */
+	int speed; /* index into the speed table */
 	uint64_t next_tick_ms;
 	/* the message line */
 	char flash[200];
@@ -87,14 +87,14 @@ struct tui {
 	enum tui_prompt prompt;
 	char input[64];
 	char search[64];
-	int64_t search_hit;           /* log index of the highlighted match, -1 */
+	int64_t search_hit; /* log index of the highlighted match, -1 */
 	/* recording (the recording issue): the header shows ● REC when set */
 	bool recording;
 	/* --watch */
 	bool watch;
 	struct timespec mtime;
 	bool quit;
-	uint64_t now_ms;              /* the clock, set by the loop (injectable for tests) */
+	uint64_t now_ms; /* the clock, set by the loop (injectable for tests) */
 };
 
 /* tui.c */
@@ -112,7 +112,7 @@ void tui_feed_key(struct tui *t, int key);
 
 /* views.c */
 extern const struct tui_view_ops tui_gomap_view, tui_sharded_view, tui_syncmap_view, tui_workers_view,
-	tui_locks_view, tui_events_view;
+    tui_locks_view, tui_events_view;
 /* Draw the whole screen into t->cv (sized by the caller). */
 void tui_render(struct tui *t);
 /* One event-log entry in words (as `mapviz run` says it), without the

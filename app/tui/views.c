@@ -70,33 +70,33 @@ static void key_text(const struct mv_world *w, int64_t key, char *buf, size_t le
 static const struct {
 	const char *phase, *gloss;
 } glosses[] = {
-	{"check_writing", "is hashWriting set? then another goroutine is writing: fatal"},
-	{"hash", "hash the key with hash0"},
-	{"set_writing", "set hashWriting: this goroutine writes now"},
-	{"alloc", "no buckets yet: allocate the first one"},
-	{"grow_work", "growing: evacuate the old bucket this key maps to"},
-	{"grow_work_next", "growing: evacuate one more old bucket"},
-	{"pick_bucket", "low B bits of the hash pick the bucket"},
-	{"probe", "look through the bucket's 8 slots (and its overflow chain)"},
-	{"maybe_grow", "too full or too many overflow buckets? start growing"},
-	{"new_overflow", "bucket full: link an overflow bucket"},
-	{"insert", "write tophash, key and value into a free slot"},
-	{"remove", "clear the slot: tophash emptyOne"},
-	{"mark_empty_rest", "trailing empty slots become emptyRest"},
-	{"dec_count", "count--"},
-	{"clear", "empty every bucket"},
-	{"iter_init", "pick a random start bucket and offset"},
-	{"iter_next", "produce the next entry"},
-	{"read_count", "read count"},
-	{"check_and_clear", "is hashWriting still set? clear it (if not: fatal)"},
-	{"write_value", "store the value"},
-	{"fast_cas", "CAS the mutex from unlocked to locked"},
-	{"sem_acquire", "lock taken: sleep on the semaphore"},
-	{"unlock_add", "unlock: state -= locked"},
-	{"add_reader_count", "readerCount++ (negative: a writer is waiting)"},
-	{"sub_reader_count", "readerCount--"},
-	{"announce_writer", "readerCount -= 2^30: readers must wait"},
-	{"retract_writer", "readerCount += 2^30: readers may enter"},
+    {"check_writing", "is hashWriting set? then another goroutine is writing: fatal"},
+    {"hash", "hash the key with hash0"},
+    {"set_writing", "set hashWriting: this goroutine writes now"},
+    {"alloc", "no buckets yet: allocate the first one"},
+    {"grow_work", "growing: evacuate the old bucket this key maps to"},
+    {"grow_work_next", "growing: evacuate one more old bucket"},
+    {"pick_bucket", "low B bits of the hash pick the bucket"},
+    {"probe", "look through the bucket's 8 slots (and its overflow chain)"},
+    {"maybe_grow", "too full or too many overflow buckets? start growing"},
+    {"new_overflow", "bucket full: link an overflow bucket"},
+    {"insert", "write tophash, key and value into a free slot"},
+    {"remove", "clear the slot: tophash emptyOne"},
+    {"mark_empty_rest", "trailing empty slots become emptyRest"},
+    {"dec_count", "count--"},
+    {"clear", "empty every bucket"},
+    {"iter_init", "pick a random start bucket and offset"},
+    {"iter_next", "produce the next entry"},
+    {"read_count", "read count"},
+    {"check_and_clear", "is hashWriting still set? clear it (if not: fatal)"},
+    {"write_value", "store the value"},
+    {"fast_cas", "CAS the mutex from unlocked to locked"},
+    {"sem_acquire", "lock taken: sleep on the semaphore"},
+    {"unlock_add", "unlock: state -= locked"},
+    {"add_reader_count", "readerCount++ (negative: a writer is waiting)"},
+    {"sub_reader_count", "readerCount--"},
+    {"announce_writer", "readerCount -= 2^30: readers must wait"},
+    {"retract_writer", "readerCount += 2^30: readers may enter"},
 };
 
 static const char *gloss(const char *phase)
@@ -120,10 +120,10 @@ void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, si
 		}
 		if (e->lock != UINT32_MAX)
 			o += snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, " %s",
-				      mv_world_lock_name(w, e->lock, lb, sizeof lb));
+			              mv_world_lock_name(w, e->lock, lb, sizeof lb));
 		const char *g = e->phase ? gloss(e->phase) : NULL;
-		snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, ": %s%s%s%s", e->phase ? e->phase : "",
-			 g ? " (" : "", g ? g : "", g ? ")" : "");
+		snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, ": %s%s%s%s",
+		         e->phase ? e->phase : "", g ? " (" : "", g ? g : "", g ? ")" : "");
 		return;
 	}
 	if (e->kind == TL_OP) {
@@ -133,10 +133,11 @@ void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, si
 			o += snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, " %s", k);
 		}
 		if (e->instr == MV_I_STORE)
-			o += snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, " = %" PRId64, e->value);
+			o +=
+			    snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, " = %" PRId64, e->value);
 		if (e->lock != UINT32_MAX)
 			o += snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, " %s",
-				      mv_world_lock_name(w, e->lock, lb, sizeof lb));
+			              mv_world_lock_name(w, e->lock, lb, sizeof lb));
 		const char *tail = "";
 		char r[64] = "";
 		switch (e->instr) {
@@ -162,70 +163,65 @@ void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, si
 		break;
 	case MV_EV_INSERT:
 		key_text(w, ev->key, k, sizeof k);
-		snprintf(buf, len, "new key %s -> bucket %" PRId64 " slot %" PRId64 ", tophash 0x%02" PRIx64, k,
-			 ev->bucket, ev->slot, ev->tophash);
+		snprintf(buf, len, "new key %s -> bucket %" PRId64 " slot %" PRId64 ", tophash 0x%02" PRIx64,
+		         k, ev->bucket, ev->slot, ev->tophash);
 		break;
 	case MV_EV_UPDATE:
 		key_text(w, ev->key, k, sizeof k);
-		snprintf(buf, len, "key %s found in bucket %" PRId64 " slot %" PRId64 ": value updated", k, ev->bucket,
-			 ev->slot);
+		snprintf(buf, len, "key %s found in bucket %" PRId64 " slot %" PRId64 ": value updated", k,
+		         ev->bucket, ev->slot);
 		break;
 	case MV_EV_REMOVE:
 		key_text(w, ev->key, k, sizeof k);
-		snprintf(buf, len, "key %s removed from bucket %" PRId64 " slot %" PRId64 " (tophash -> emptyOne)", k,
-			 ev->bucket, ev->slot);
+		snprintf(buf, len,
+		         "key %s removed from bucket %" PRId64 " slot %" PRId64 " (tophash -> emptyOne)", k,
+		         ev->bucket, ev->slot);
 		break;
 	case MV_EV_EMPTY_REST:
 		snprintf(buf, len, "%" PRId64 " slot(s) marked emptyRest: lookups stop there", ev->n);
 		break;
-	case MV_EV_RESEED:
-		snprintf(buf, len, "map is empty: hash0 reseeded to %" PRIu32, ev->hash0);
-		break;
+	case MV_EV_RESEED: snprintf(buf, len, "map is empty: hash0 reseeded to %" PRIu32, ev->hash0); break;
 	case MV_EV_NEW_OVERFLOW:
-		snprintf(buf, len, "bucket %" PRId64 " is full: overflow bucket linked (noverflow %" PRId64 ")",
-			 ev->bucket, ev->n);
+		snprintf(buf, len,
+		         "bucket %" PRId64 " is full: overflow bucket linked (noverflow %" PRId64 ")",
+		         ev->bucket, ev->n);
 		break;
 	case MV_EV_GROW_START:
 		if (ev->same_size)
-			snprintf(buf, len, "too many overflow buckets: same-size grow starts (B stays %u)", ev->B);
+			snprintf(buf, len, "too many overflow buckets: same-size grow starts (B stays %u)",
+			         ev->B);
 		else
-			snprintf(buf, len, "load factor exceeded: map grows to B=%u (%" PRIu64 " buckets)", ev->B,
-				 (uint64_t)1 << ev->B);
+			snprintf(buf, len, "load factor exceeded: map grows to B=%u (%" PRIu64 " buckets)",
+			         ev->B, (uint64_t)1 << ev->B);
 		break;
 	case MV_EV_EVACUATE:
 		if (ev->same_size)
-			snprintf(buf, len, "old bucket %" PRId64 " evacuated: %" PRId64 " entries compacted", ev->old,
-				 ev->x);
+			snprintf(buf, len, "old bucket %" PRId64 " evacuated: %" PRId64 " entries compacted",
+			         ev->old, ev->x);
 		else
-			snprintf(buf, len, "old bucket %" PRId64 " evacuated: %" PRId64 " to X, %" PRId64 " to Y",
-				 ev->old, ev->x, ev->y);
+			snprintf(buf, len,
+			         "old bucket %" PRId64 " evacuated: %" PRId64 " to X, %" PRId64 " to Y",
+			         ev->old, ev->x, ev->y);
 		break;
 	case MV_EV_GROW_END:
 		snprintf(buf, len, "every old bucket evacuated: growth finished, old buckets freed");
 		break;
 	case MV_EV_ITER_START:
-		snprintf(buf, len, "range starts at bucket %" PRId64 ", slot offset %" PRId64, ev->bucket, ev->slot);
+		snprintf(buf, len, "range starts at bucket %" PRId64 ", slot offset %" PRId64, ev->bucket,
+		         ev->slot);
 		break;
 	case MV_EV_ITER_KEY:
 		key_text(w, ev->key, k, sizeof k);
 		snprintf(buf, len, "range yields %s=%" PRId64, k, ev->value);
 		break;
-	case MV_EV_CLEAR:
-		snprintf(buf, len, "map cleared in place (B kept), hash0 reseeded");
-		break;
+	case MV_EV_CLEAR: snprintf(buf, len, "map cleared in place (B kept), hash0 reseeded"); break;
 	case MV_EV_FATAL:
-	case MV_EV_DEADLOCK:
-		snprintf(buf, len, "fatal error: %s", ev->msg ? ev->msg : "");
-		break;
-	case MV_EV_PANIC:
-		snprintf(buf, len, "panic: %s", ev->msg ? ev->msg : "");
-		break;
-	case MV_EV_WORKER_DONE:
-		snprintf(buf, len, "finished its program");
-		break;
+	case MV_EV_DEADLOCK: snprintf(buf, len, "fatal error: %s", ev->msg ? ev->msg : ""); break;
+	case MV_EV_PANIC: snprintf(buf, len, "panic: %s", ev->msg ? ev->msg : ""); break;
+	case MV_EV_WORKER_DONE: snprintf(buf, len, "finished its program"); break;
 	case MV_EV_LOCK_WAIT:
 		snprintf(buf, len, "%s is taken: goes to sleep on its semaphore",
-			 mv_world_lock_name(w, (uint32_t)ev->n, lb, sizeof lb));
+		         mv_world_lock_name(w, (uint32_t)ev->n, lb, sizeof lb));
 		break;
 	case MV_EV_LOCK_ACQUIRE:
 		snprintf(buf, len, "acquired %s", mv_world_lock_name(w, (uint32_t)ev->n, lb, sizeof lb));
@@ -235,21 +231,20 @@ void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, si
 		break;
 	case MV_EV_LOCK_HANDOFF:
 		snprintf(buf, len, "starvation mode: hands %s straight to %s",
-			 mv_world_lock_name(w, (uint32_t)ev->n, lb, sizeof lb),
-			 ev->other >= 0 ? wname(t, (uint32_t)ev->other) : "?");
+		         mv_world_lock_name(w, (uint32_t)ev->n, lb, sizeof lb),
+		         ev->other >= 0 ? wname(t, (uint32_t)ev->other) : "?");
 		break;
 	case MV_EV_SIGNAL_CLOSE:
 		snprintf(buf, len, "closed the channel: %" PRId64 " waiter(s) released", ev->n);
 		break;
 	case MV_EV_DATA_RACE:
 		snprintf(buf, len, "DATA RACE (%s): %s here vs %s in %s; %s", ev->msg ? ev->msg : "",
-			 mv_instr_name((enum mv_instr_kind)ev->x), mv_instr_name((enum mv_instr_kind)ev->y),
-			 ev->other >= 0 ? wname(t, (uint32_t)ev->other) : "?",
-			 ev->caught ? "the runtime's check caught it" : "the runtime's check did not catch it");
+		         mv_instr_name((enum mv_instr_kind)ev->x), mv_instr_name((enum mv_instr_kind)ev->y),
+		         ev->other >= 0 ? wname(t, (uint32_t)ev->other) : "?",
+		         ev->caught ? "the runtime's check caught it"
+		                    : "the runtime's check did not catch it");
 		break;
-	default:
-		snprintf(buf, len, "%s", mv_event_name(ev->kind));
-		break;
+	default: snprintf(buf, len, "%s", mv_event_name(ev->kind)); break;
 	}
 }
 
@@ -263,21 +258,17 @@ static enum tui_role entry_role(const struct tl_entry *e)
 	case MV_EV_FATAL:
 	case MV_EV_PANIC:
 	case MV_EV_DEADLOCK:
-	case MV_EV_DATA_RACE:
-		return TR_EVENT_BAD;
+	case MV_EV_DATA_RACE: return TR_EVENT_BAD;
 	case MV_EV_GROW_START:
 	case MV_EV_EVACUATE:
 	case MV_EV_GROW_END:
-	case MV_EV_NEW_OVERFLOW:
-		return TR_EVENT_GROW;
+	case MV_EV_NEW_OVERFLOW: return TR_EVENT_GROW;
 	case MV_EV_LOCK_WAIT:
 	case MV_EV_LOCK_ACQUIRE:
 	case MV_EV_LOCK_RELEASE:
 	case MV_EV_LOCK_HANDOFF:
-	case MV_EV_SIGNAL_CLOSE:
-		return TR_EVENT_LOCK;
-	default:
-		return TR_EVENT;
+	case MV_EV_SIGNAL_CLOSE: return TR_EVENT_LOCK;
+	default: return TR_EVENT;
 	}
 }
 
@@ -291,18 +282,20 @@ static void draw_header(struct tui *t, int y)
 	int o = snprintf(right, sizeof right, "step %" PRIu64, w->step);
 	if (mv_world_ended(w))
 		o += snprintf(right + o, sizeof right - (size_t)o, "  %s %s",
-			      glyph(t, w->end == MV_END_OK ? TR_DONE : TR_FATAL),
-			      w->end == MV_END_OK ? "ended" : w->end == MV_END_FATAL ? "fatal error" : mv_end_name(w->end));
+		              glyph(t, w->end == MV_END_OK ? TR_DONE : TR_FATAL),
+		              w->end == MV_END_OK      ? "ended"
+		              : w->end == MV_END_FATAL ? "fatal error"
+		                                       : mv_end_name(w->end));
 	else if (t->playing)
 		o += snprintf(right + o, sizeof right - (size_t)o, "  %s play %d/s", glyph(t, TR_RUNNING),
-			      tui_speeds[t->speed]);
+		              tui_speeds[t->speed]);
 	else
 		o += snprintf(right + o, sizeof right - (size_t)o, "  %s paused %d/s", glyph(t, TR_BLOCKED),
-			      tui_speeds[t->speed]);
+		              tui_speeds[t->speed]);
 	tui_fill(c, (struct tui_rect){0, y, c->w, 1}, ' ', TR_TITLE, TUI_A_REVERSE);
 	int rw = tui_text_width(right) + (t->recording ? 6 : 0) + 1;
-	int x = tui_printf(c, 1, y, c->w - rw - 1, TR_TITLE, TUI_A_REVERSE, "mapviz · %s · \"%s\"", t->sc.name,
-			   t->sc.title);
+	int x = tui_printf(c, 1, y, c->w - rw - 2, TR_TITLE, TUI_A_REVERSE, "mapviz · %s · \"%s\"",
+	                   t->sc.name, t->sc.title);
 	(void)x;
 	int rx = c->w - rw;
 	rx = tui_puts(c, rx, y, c->w, right, TR_TITLE, TUI_A_REVERSE | TUI_A_BOLD);
@@ -331,7 +324,7 @@ static int bar(struct tui *t, int x, int y, int maxx, int width, uint64_t done, 
 	int fill = total ? (int)((done * (uint64_t)width + total / 2) / total) : 0;
 	for (int i = 0; i < width; i++)
 		x = tui_puts(&t->cv, x, y, maxx, glyph(t, i < fill ? TR_BAR_FILL : TR_BAR_EMPTY),
-			     i < fill ? TR_BAR_FILL : TR_BAR_EMPTY, 0);
+		             i < fill ? TR_BAR_FILL : TR_BAR_EMPTY, 0);
 	return x;
 }
 
@@ -363,7 +356,8 @@ static void draw_hmap(struct tui *t, int y)
 	x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "%" PRId64, m->count);
 	x = tui_puts(c, x + 2, y, maxx, "B ", TR_LABEL, 0);
 	x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "%u", m->B);
-	x = tui_printf(c, x, y, maxx, TR_LABEL, 0, " (%" PRIu64 " bucket%s)", (uint64_t)1 << m->B, m->B ? "s" : "");
+	x = tui_printf(c, x, y, maxx, TR_LABEL, 0, " (%" PRIu64 " bucket%s)", (uint64_t)1 << m->B,
+	               m->B ? "s" : "");
 	x = tui_puts(c, x + 2, y, maxx, "load ", TR_LABEL, 0);
 	double load = (double)m->count / (double)((uint64_t)1 << m->B);
 	x = tui_printf(c, x, y, maxx, load > 6.5 ? TR_WRITING : TR_VALUE, 0, "%.2f", load);
@@ -375,9 +369,9 @@ static void draw_hmap(struct tui *t, int y)
 		uint8_t bit;
 		const char *name;
 	} fl[] = {{GM_F_HASH_WRITING, "hashWriting"},
-		  {GM_F_ITERATOR, "iterator"},
-		  {GM_F_OLD_ITERATOR, "oldIterator"},
-		  {GM_F_SAME_SIZE_GROW, "sameSizeGrow"}};
+	          {GM_F_ITERATOR, "iterator"},
+	          {GM_F_OLD_ITERATOR, "oldIterator"},
+	          {GM_F_SAME_SIZE_GROW, "sameSizeGrow"}};
 	for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++) {
 		if (!(m->flags & fl[i].bit))
 			continue;
@@ -389,7 +383,8 @@ static void draw_hmap(struct tui *t, int y)
 				bool first = true;
 				for (uint32_t k = 0; k < w->nworkers; k++)
 					if (h >> k & 1) {
-						x = tui_printf(c, x, y, maxx, TR_WRITING, 0, "%sG%u", first ? "" : ",", k + 1);
+						x = tui_printf(c, x, y, maxx, TR_WRITING, 0, "%sG%u",
+						               first ? "" : ",", k + 1);
 						first = false;
 					}
 				x = tui_puts(c, x, y, maxx, ")", TR_WRITING, 0);
@@ -412,15 +407,16 @@ static void draw_hmap(struct tui *t, int y)
 		for (uint64_t j = 0; j < nold; j++)
 			done += gomap_evacuated(m, j);
 		x = tui_puts(c, x, y, maxx, m->flags & GM_F_SAME_SIZE_GROW ? "same-size grow " : "growing ",
-			     TR_EVENT_GROW, TUI_A_BOLD);
+		             TR_EVENT_GROW, TUI_A_BOLD);
 		x = bar(t, x, y, maxx, wide ? 12 : 6, done, nold);
 		x = tui_printf(c, x + 1, y, maxx, TR_VALUE, 0, "%" PRIu64 "/%" PRIu64, done, nold);
-		x = tui_printf(c, x, y, maxx, TR_LABEL, 0, wide ? " old buckets evacuated (nevacuate %" PRIu64 ")" : "",
-			       m->nevacuate);
+		x = tui_printf(c, x, y, maxx, TR_LABEL, 0,
+		               wide ? " old buckets evacuated (nevacuate %" PRIu64 ")" : "", m->nevacuate);
 	} else {
 		uint64_t th = m->B == 0 ? 8 : (uint64_t)13 << (m->B - 1);
-		x = tui_printf(c, x, y, maxx, TR_LABEL, 0, wide ? "not growing: grows when count > %" PRIu64
-								: "grows at count > %" PRIu64, th);
+		x = tui_printf(
+		    c, x, y, maxx, TR_LABEL, 0,
+		    wide ? "not growing: grows when count > %" PRIu64 : "grows at count > %" PRIu64, th);
 	}
 	struct gm_memory mem;
 	gomap_memory(m, &mem);
@@ -439,12 +435,12 @@ static void draw_hmap(struct tui *t, int y)
 /* ---- the map panel: buckets ---- */
 
 struct brow {
-	uint8_t old;      /* old array */
-	uint8_t head;     /* a section header line */
-	uint16_t depth;   /* 0: the chain's first bucket */
-	uint32_t chain;   /* bucket index in its array */
-	uint32_t b;       /* slab index */
-	uint32_t item;    /* selection index: old chains first, then new */
+	uint8_t old;    /* old array */
+	uint8_t head;   /* a section header line */
+	uint16_t depth; /* 0: the chain's first bucket */
+	uint32_t chain; /* bucket index in its array */
+	uint32_t b;     /* slab index */
+	uint32_t item;  /* selection index: old chains first, then new */
 };
 
 static bool chain_has(const struct gomap *m, uint32_t b, uint32_t x)
@@ -480,22 +476,25 @@ static int probe_marks(const struct tui *t, uint32_t mi, uint32_t b, int x, int 
 		if (!wk->in_op || wk->op.stage != MV_ST_MAP || wk->op.shard != mi || !wk->op.gm.steps ||
 		    wk->op.gm.phase == GM_PH_DONE)
 			continue;
-		uint32_t at = wk->op.gm.b ? wk->op.gm.b : wk->op.gm.touch_b;
+		const struct gm_op *g = &wk->op.gm;
+		uint32_t at = g->phase == GM_PH_INSERT && g->insb ? g->insb : g->b ? g->b : g->touch_b;
 		if (at != b)
 			continue;
-		x = tui_printf((struct tui_canvas *)&t->cv, x, y, maxx, TR_PROBE, 0, "%sG%u", glyph(t, TR_PROBE), i + 1);
+		x = tui_printf((struct tui_canvas *)&t->cv, x, y, maxx, TR_PROBE, 0, "%sG%u",
+		               glyph(t, TR_PROBE), i + 1);
 	}
 	return x;
 }
 
-static void draw_bucket_row(struct tui *t, const struct gomap *m, uint32_t mi, const struct brow *r, int x, int y,
-			    int maxx, bool selected)
+static void draw_bucket_row(struct tui *t, const struct gomap *m, uint32_t mi, const struct brow *r, int x,
+                            int y, int maxx, bool selected)
 {
 	struct tui_canvas *c = &t->cv;
 	const struct gm_bucket *bk = &m->slab[r->b];
-	bool touched = t->tl.m.touch_b == r->b && t->tl.m.touch_map == mi && t->tl.m.worker >= 0 &&
-		       t->tl.m.touch_b != 0;
-	x = tui_puts(c, x, y, maxx, selected ? glyph(t, TR_SELECTED) : " ", TR_SELECTED, 0);
+	bool touched =
+	    t->tl.m.touch_b == r->b && t->tl.m.touch_map == mi && t->tl.m.worker >= 0 && t->tl.m.touch_b != 0;
+	x = tui_puts(c, x, y, maxx, selected ? glyph(t, TR_SELECTED) : " ",
+	             selected ? TR_SELECTED : TR_NORMAL, 0);
 	if (r->depth == 0)
 		x = tui_printf(c, x, y, maxx, touched ? TR_TOUCHED : TR_LABEL, 0, "%4u", r->chain);
 	else
@@ -514,10 +513,11 @@ static void draw_bucket_row(struct tui *t, const struct gomap *m, uint32_t mi, c
 		uint64_t nold = gomap_noldbuckets(m);
 		if (gomap_evacuated(m, r->chain)) {
 			if (m->flags & GM_F_SAME_SIZE_GROW)
-				x = tui_printf(c, x, y, maxx, TR_DIM, 0, "%s%u", t->ascii ? "->" : "→", r->chain);
+				x = tui_printf(c, x, y, maxx, TR_DIM, 0, "%s%u", t->ascii ? "->" : "→",
+				               r->chain);
 			else
-				x = tui_printf(c, x, y, maxx, TR_DIM, 0, "%sX%u Y%" PRIu64, t->ascii ? "->" : "→", r->chain,
-					       r->chain + nold);
+				x = tui_printf(c, x, y, maxx, TR_DIM, 0, "%sX%u Y%" PRIu64,
+				               t->ascii ? "->" : "→", r->chain, r->chain + nold);
 		}
 	} else if (bk->overflow) {
 		x = tui_puts(c, x, y, maxx, t->ascii ? "v" : "↓", TR_DIM, 0);
@@ -556,20 +556,23 @@ static void heat_cell(const struct tui *t, const struct gomap *m, uint32_t b, ch
 	}
 }
 
-static void draw_heat(struct tui *t, struct tui_view *v, const struct gomap *m, uint32_t mi, struct tui_rect r)
+static void draw_heat(struct tui *t, struct tui_view *v, const struct gomap *m, uint32_t mi,
+                      struct tui_rect r)
 {
 	struct tui_canvas *c = &t->cv;
 	int y = r.y, maxx = r.x + r.w;
-	tui_puts(c, r.x, y++, maxx, "heat map: live entries per bucket (· none, 1-8, + overflow chain)", TR_DIM, 0);
+	tui_printf(c, r.x, y++, maxx, TR_DIM, 0, "heat map: entries per bucket (%s none, %s overflow)",
+	           glyph(t, TR_HEAT0), glyph(t, TR_HEAT3));
 	int per = r.w - 6;
 	if (per < 8)
 		return;
 	per = per / 8 * 8;
-	uint64_t nold = gomap_growing(m) ? gomap_noldbuckets(m) : 0, nnew = m->buckets ? (uint64_t)1 << m->B : 0;
+	uint64_t nold = gomap_growing(m) ? gomap_noldbuckets(m) : 0,
+	         nnew = m->buckets ? (uint64_t)1 << m->B : 0;
 	v->nitems = (int)(nold + nnew);
 	/* rows: a header per section, then ceil(n / per) lines */
 	int total = (nold ? 1 + (int)((nold + (uint64_t)per - 1) / (uint64_t)per) : 0) + 1 +
-		    (int)((nnew + (uint64_t)per - 1) / (uint64_t)per);
+	            (int)((nnew + (uint64_t)per - 1) / (uint64_t)per);
 	int avail = r.y + r.h - y;
 	v->page = per * (avail > 2 ? avail - 2 : 1);
 	int sel_line = 0, line = 0;
@@ -578,7 +581,7 @@ static void draw_heat(struct tui *t, struct tui_view *v, const struct gomap *m, 
 		sel_line = 1 + v->sel / per;
 	else
 		sel_line = (nold ? 1 + (int)((nold + (uint64_t)per - 1) / (uint64_t)per) : 0) + 1 +
-			   (v->sel - (int)nold) / per;
+		           (v->sel - (int)nold) / per;
 	if (sel_line < v->scroll)
 		v->scroll = sel_line;
 	if (sel_line >= v->scroll + avail)
@@ -593,7 +596,7 @@ static void draw_heat(struct tui *t, struct tui_view *v, const struct gomap *m, 
 			continue;
 		if (line >= v->scroll && y < r.y + r.h)
 			tui_printf(c, r.x, y++, maxx, TR_LABEL, TUI_A_BOLD, "%s buckets (%" PRIu64 ")",
-				   old ? "old" : "new", n);
+			           old ? "old" : "new", n);
 		line++;
 		for (uint64_t j = 0; j < n; j += (uint64_t)per, line++) {
 			if (line < v->scroll || y >= r.y + r.h)
@@ -606,7 +609,8 @@ static void draw_heat(struct tui *t, struct tui_view *v, const struct gomap *m, 
 				heat_cell(t, m, b, cell, &role);
 				int item = (int)(old ? k : nold + k);
 				uint8_t attr = item == v->sel ? TUI_A_REVERSE : 0;
-				bool touched = t->tl.m.touch_map == mi && t->tl.m.touch_b && chain_has(m, b, t->tl.m.touch_b);
+				bool touched = t->tl.m.touch_map == mi && t->tl.m.touch_b &&
+				               chain_has(m, b, t->tl.m.touch_b);
 				tui_puts(c, x, y, maxx, cell, touched ? TR_TOUCHED : role, attr);
 				x++;
 			}
@@ -615,7 +619,8 @@ static void draw_heat(struct tui *t, struct tui_view *v, const struct gomap *m, 
 	}
 }
 
-static void draw_map_body(struct tui *t, struct tui_view *v, struct tui_rect r, const struct gomap *m, uint32_t mi)
+static void draw_map_body(struct tui *t, struct tui_view *v, struct tui_rect r, const struct gomap *m,
+                          uint32_t mi)
 {
 	struct tui_canvas *c = &t->cv;
 	if (r.h <= 0 || r.w <= 0)
@@ -623,8 +628,9 @@ static void draw_map_body(struct tui *t, struct tui_view *v, struct tui_rect r, 
 	int maxx = r.x + r.w;
 	if (m->is_nil || !m->buckets) {
 		tui_puts(c, r.x + 1, r.y, maxx,
-			 m->is_nil ? "nil map: no buckets, and a write panics" : "no buckets yet: the first write allocates them",
-			 TR_DIM, 0);
+		         m->is_nil ? "nil map: no buckets, and a write panics"
+		                   : "no buckets yet: the first write allocates them",
+		         TR_DIM, 0);
 		v->nitems = 0;
 		return;
 	}
@@ -645,7 +651,7 @@ static void draw_map_body(struct tui *t, struct tui_view *v, struct tui_rect r, 
 	int roww = 1 + 4 + 1 + 3 * GM_BUCKET_CNT + 10;
 	bool side = nold && r.w >= 2 * roww + 2;
 	int need = side ? (int)(old_end > nrows - old_end ? old_end : nrows - old_end) + 1
-			: (int)nrows + (nold ? 2 : 1);
+	                : (int)nrows + (nold ? 2 : 1);
 	if (need > r.h) {
 		free(rows);
 		draw_heat(t, v, m, mi, r);
@@ -672,15 +678,18 @@ static void draw_map_body(struct tui *t, struct tui_view *v, struct tui_rect r, 
 		uint64_t n = old ? nold : (uint64_t)1 << m->B;
 		if (old)
 			tui_printf(c, cr.x, y++, cr.x + cr.w, TR_LABEL, TUI_A_BOLD,
-				   "old buckets (%" PRIu64 "), evacuating%s", n,
-				   cr.w < 50 || m->flags & GM_F_SAME_SIZE_GROW ? ":" : " (X: same index, Y: + old size):");
+			           "old buckets (%" PRIu64 "), evacuating%s", n,
+			           cr.w < 50 || m->flags & GM_F_SAME_SIZE_GROW
+			               ? ":"
+			               : " (X: same index, Y: + old size):");
 		else
-			tui_printf(c, cr.x, y++, cr.x + cr.w, TR_LABEL, TUI_A_BOLD, "%sbuckets (%" PRIu64 ", B=%u)",
-				   nold ? "new " : "", n, m->B);
+			tui_printf(c, cr.x, y++, cr.x + cr.w, TR_LABEL, TUI_A_BOLD,
+			           "%sbuckets (%" PRIu64 ", B=%u)", nold ? "new " : "", n, m->B);
 		uint32_t lo = old ? 0 : old_end, hi = old ? old_end : nrows;
 		for (uint32_t k = lo; k < hi && y < cr.y + cr.h; k++)
 			draw_bucket_row(t, m, mi, &rows[k], cr.x, y++, cr.x + cr.w,
-					rows[k].depth == 0 && (int)rows[k].item == v->sel && t->focus == TP_MAP);
+			                rows[k].depth == 0 && (int)rows[k].item == v->sel &&
+			                    t->focus == TP_MAP);
 	}
 	free(rows);
 }
@@ -720,8 +729,8 @@ static void sharded_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 	int64_t total = 0;
 	for (uint32_t s = 0; s < w->nmaps; s++)
 		total += w->maps[s].count;
-	tui_printf(c, r.x, y++, maxx, TR_LABEL, 0, "%u shards, each a map behind its own RWMutex; total count %" PRId64,
-		   w->nmaps, total);
+	tui_printf(c, r.x, y++, maxx, TR_LABEL, 0,
+	           "%u shards, each a map behind its own RWMutex; total count %" PRId64, w->nmaps, total);
 	int x = tui_puts(c, r.x, y, maxx, "count per shard ([ ]): ", TR_DIM, 0);
 	for (uint32_t s = 0; s < w->nmaps && x < maxx; s++) {
 		char cell[16];
@@ -737,7 +746,7 @@ static void sharded_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 	char lb[40];
 	uint32_t li = w->map_lock + t->shard;
 	tui_printf(c, r.x, y++, maxx, TR_LABEL, TUI_A_BOLD, "shard %u (%s):", t->shard,
-		   mv_world_lock_name(w, li, lb, sizeof lb));
+	           mv_world_lock_name(w, li, lb, sizeof lb));
 	draw_map_body(t, v, (struct tui_rect){r.x, y, r.w, r.y + r.h - y}, cur_map(t), t->shard);
 }
 
@@ -778,8 +787,8 @@ static void draw_sync_header(struct tui *t, int y)
 	x = tui_puts(c, x + 2, y, maxx, "misses ", TR_LABEL, 0);
 	x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "%" PRId64, sm->misses);
 	if (sm->dirty != SM_NIL)
-		tui_printf(c, x, y, maxx, TR_LABEL, 0, " / len(dirty) %u: promote at %u", syncmap_len(sm, SM_DIRTY),
-			   syncmap_len(sm, SM_DIRTY));
+		tui_printf(c, x, y, maxx, TR_LABEL, 0, " / len(dirty) %u: promote at %u",
+		           syncmap_len(sm, SM_DIRTY), syncmap_len(sm, SM_DIRTY));
 	y++;
 	x = tui_puts(c, 1, y, maxx, "mu ", TR_LABEL, 0);
 	const struct mv_mutex *mu = &sm->mu.mu;
@@ -797,22 +806,26 @@ static void draw_sync_header(struct tui *t, int y)
 			x = tui_printf(c, x, y, maxx, TR_BLOCKED, 0, " G%u", mu->sema.q[k] + 1);
 	}
 	tui_printf(c, x + 2, y, maxx, TR_LABEL, 0,
-		   "promotions %" PRIu64 "  dirty rebuilds %" PRIu64 "  expunged %" PRIu64 "  retired read maps %u",
-		   sm->promotions, sm->dirty_inits, sm->expunges, syncmap_retired(sm));
+	           "promotions %" PRIu64 "  dirty rebuilds %" PRIu64 "  expunged %" PRIu64
+	           "  retired read maps %u",
+	           sm->promotions, sm->dirty_inits, sm->expunges, syncmap_retired(sm));
 }
 
-static void sync_list(struct tui *t, const struct syncmap *sm, enum sm_which which, struct tui_rect r, int scroll)
+static void sync_list(struct tui *t, const struct syncmap *sm, enum sm_which which, struct tui_rect r,
+                      int scroll)
 {
 	struct tui_canvas *c = &t->cv;
 	const struct mv_world *w = W(t);
 	int maxx = r.x + r.w, y = r.y;
 	bool nil = which == SM_READ ? sm->read_m == SM_NIL : sm->dirty == SM_NIL;
 	if (which == SM_READ)
-		tui_printf(c, r.x, y++, maxx, TR_LABEL, TUI_A_BOLD, "read.m%s", sm->amended ? " (amended)" : "");
+		tui_printf(c, r.x, y++, maxx, TR_LABEL, TUI_A_BOLD, "read.m%s",
+		           sm->amended ? " (amended)" : "");
 	else
 		tui_puts(c, r.x, y++, maxx, "dirty", TR_LABEL, TUI_A_BOLD);
 	if (nil) {
-		tui_puts(c, r.x + 2, y, maxx, which == SM_READ ? "unset: nothing stored yet" : "nil", TR_DIM, 0);
+		tui_puts(c, r.x + 2, y, maxx, which == SM_READ ? "unset: nothing stored yet" : "nil", TR_DIM,
+		         0);
 		return;
 	}
 	uint32_t n = syncmap_list(sm, which, NULL, 0);
@@ -834,15 +847,19 @@ static void sync_list(struct tui *t, const struct syncmap *sm, enum sm_which whi
 		if (!e)
 			continue;
 		switch (e->p) {
-		case SM_P_VALUE: x = tui_printf(c, x + 1, y, maxx, TR_LIVE, 0, "%s %" PRId64, t->ascii ? "->" : "→", e->value); break;
+		case SM_P_VALUE:
+			x = tui_printf(c, x + 1, y, maxx, TR_LIVE, 0, "%s %" PRId64, t->ascii ? "->" : "→",
+			               e->value);
+			break;
 		case SM_P_NIL: x = tui_puts(c, x + 1, y, maxx, "nil (deleted)", TR_EMPTY_ONE, 0); break;
 		case SM_P_EXPUNGED: x = tui_puts(c, x + 1, y, maxx, "expunged", TR_EVAC_EMPTY, 0); break;
 		}
 		for (uint32_t q = 0; q < w->nworkers; q++) {
 			const struct mv_worker *wk = &w->workers[q];
-			if (wk->in_op && wk->op.stage == MV_ST_SYNC && wk->op.sm.e == items[i].entry && wk->op.sm.steps &&
-			    wk->op.sm.phase != SM_PH_DONE)
-				x = tui_printf(c, x + 1, y, maxx, TR_PROBE, 0, "%sG%u", glyph(t, TR_PROBE), q + 1);
+			if (wk->in_op && wk->op.stage == MV_ST_SYNC && wk->op.sm.e == items[i].entry &&
+			    wk->op.sm.steps && wk->op.sm.phase != SM_PH_DONE)
+				x = tui_printf(c, x + 1, y, maxx, TR_PROBE, 0, "%sG%u", glyph(t, TR_PROBE),
+				               q + 1);
 		}
 	}
 	free(items);
@@ -890,23 +907,20 @@ static enum tui_role worker_role(const struct tui *t, uint32_t i, char *word, si
 		return TR_LEAKED;
 	}
 	switch (wk->state) {
-	case MV_W_DONE:
-		snprintf(word, len, "done");
-		return TR_DONE;
+	case MV_W_DONE: snprintf(word, len, "done"); return TR_DONE;
 	case MV_W_BLOCKED:
 		if (wk->wait == MV_WAIT_CHAN_RECEIVE)
 			snprintf(word, len, "blocked on %s",
-				 wk->wait_on < w->spec->nsignals ? w->spec->signals[wk->wait_on] : "a channel");
+			         wk->wait_on < w->spec->nsignals ? w->spec->signals[wk->wait_on]
+			                                         : "a channel");
 		else if (wk->wait_on == UINT32_MAX)
 			snprintf(word, len, "blocked on sync.Map mu");
 		else
-			snprintf(word, len, "blocked on %s", mv_world_lock_name(w, wk->wait_on, lb, sizeof lb));
+			snprintf(word, len, "blocked on %s",
+			         mv_world_lock_name(w, wk->wait_on, lb, sizeof lb));
 		return w->end == MV_END_DEADLOCK ? TR_FATAL : TR_BLOCKED;
-	case MV_W_SLEEPING:
-		snprintf(word, len, "sleeping");
-		return TR_SLEEPING;
-	case MV_W_RUNNABLE:
-		break;
+	case MV_W_SLEEPING: snprintf(word, len, "sleeping"); return TR_SLEEPING;
+	case MV_W_RUNNABLE: break;
 	}
 	if ((int32_t)i == t->tl.m.worker && !mv_world_ended(w)) {
 		snprintf(word, len, "running");
@@ -933,11 +947,12 @@ static void op_text(const struct tui *t, uint32_t i, char *buf, size_t len)
 			key_text(w, wk->op.key, k, sizeof k);
 			o += snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, " %s", k);
 			if (in->kind == MV_I_STORE)
-				o += snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, " = %" PRId64, wk->op.value);
+				o += snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, " = %" PRId64,
+				              wk->op.value);
 		}
 		if (!wk->op.wrapped && (wk->op.stage == MV_ST_LOCK || wk->op.stage == MV_ST_UNLOCK))
 			snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, " %s",
-				 mv_world_lock_name(w, wk->op.lock, lb, sizeof lb));
+			         mv_world_lock_name(w, wk->op.lock, lb, sizeof lb));
 		else if (in->kind == MV_I_SLEEP)
 			snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, " %" PRId64 " steps", in->n);
 	}
@@ -954,33 +969,24 @@ static void phase_text(const struct tui *t, uint32_t i, char *buf, size_t len)
 	const char *ph = mv_world_phase(w, i);
 	switch (wk->op.stage) {
 	case MV_ST_LOCK:
-		snprintf(buf, len, "%s %s: next %s", wk->op.read ? "RLock" : "Lock",
-			 mv_world_lock_name(w, wk->op.lock, lb, sizeof lb), ph);
-		break;
 	case MV_ST_UNLOCK:
-		snprintf(buf, len, "%s %s: next %s", wk->op.read ? "RUnlock" : "Unlock",
-			 mv_world_lock_name(w, wk->op.lock, lb, sizeof lb), ph);
+		if (wk->op.wrapped) /* a SafeMap method: its lock around the map operation */
+			snprintf(buf, len, "%s%s %s, next: %s", wk->op.stage == MV_ST_LOCK ? "" : "",
+			         wk->op.stage == MV_ST_LOCK ? (wk->op.read ? "RLock" : "Lock")
+			                                    : (wk->op.read ? "RUnlock" : "Unlock"),
+			         mv_world_lock_name(w, wk->op.lock, lb, sizeof lb), ph);
+		else
+			snprintf(buf, len, "next: %s", ph);
 		break;
-	case MV_ST_MAP: {
-		static const char *const kinds[] = {"lookup", "assign", "delete", "iterate", "clear", "len"};
-		const struct gm_op *g = &wk->op.gm;
-		snprintf(buf, len, "%s%s: next %s%s", w->nmaps > 1 ? "shard " : "map ",
-			 (unsigned)g->kind < 6 ? kinds[g->kind] : "?", ph,
-			 g->steps ? "" : " (not started)");
-		if (w->nmaps > 1) {
-			char tmp[120];
-			snprintf(tmp, sizeof tmp, "shard %u %s: next %s", wk->op.shard,
-				 (unsigned)g->kind < 6 ? kinds[g->kind] : "?", ph);
-			snprintf(buf, len, "%s", tmp);
-		}
+	case MV_ST_MAP:
+		if (w->nmaps > 1)
+			snprintf(buf, len, "shard %u, next: %s%s", wk->op.shard, ph,
+			         wk->op.gm.steps ? "" : " (not started)");
+		else
+			snprintf(buf, len, "next: %s%s", ph, wk->op.gm.steps ? "" : " (not started)");
 		break;
-	}
-	case MV_ST_SYNC:
-		snprintf(buf, len, "sync.Map %s: next %s", sm_opkind_name(wk->op.sm.kind), ph);
-		break;
-	default:
-		snprintf(buf, len, "next %s", ph);
-		break;
+	case MV_ST_SYNC: snprintf(buf, len, "next: %s", ph); break;
+	default: snprintf(buf, len, "next: %s", ph); break;
 	}
 }
 
@@ -1009,20 +1015,21 @@ static void workers_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 	if (v->sel < 0)
 		v->sel = 0;
 	uint32_t shown = t->focus == TP_WORKERS ? (uint32_t)v->sel
-			 : t->tl.m.worker >= 0    ? (uint32_t)t->tl.m.worker
-						  : 0;
+	                 : t->tl.m.worker >= 0  ? (uint32_t)t->tl.m.worker
+	                                        : 0;
 	int namew = 1;
 	for (uint32_t i = 0; i < w->nworkers; i++)
 		if ((int)strlen(wname(t, i)) > namew)
 			namew = (int)strlen(wname(t, i));
 	if (namew > 12)
 		namew = 12;
-	/* two lines per worker; the program of `shown` below if room */
-	int per = 2, room = r.h;
-	int want_prog = r.h >= 2 * (int)w->nworkers + 4 ? r.h - 2 * (int)w->nworkers - 1 : 0;
+	/* two or three lines per worker; the program of `shown` below if room */
+	int n = (int)w->nworkers;
+	int per = r.h >= 3 * n + 5 ? 3 : 2;
+	int want_prog = r.h >= per * n + 4 ? r.h - per * n - 1 : 0;
 	if (want_prog < 3)
 		want_prog = 0;
-	int list_h = room - (want_prog ? want_prog + 1 : 0);
+	int list_h = r.h - (want_prog ? want_prog + 1 : 0);
 	int fit = list_h / per;
 	if (fit < 1)
 		fit = 1;
@@ -1031,12 +1038,14 @@ static void workers_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 	if (v->sel >= v->scroll + fit)
 		v->scroll = v->sel - fit + 1;
 	v->page = fit;
-	for (int k = v->scroll; k < (int)w->nworkers && y + 1 < r.y + list_h + 1 && y < r.y + r.h; k++) {
+	for (int k = v->scroll; k < n && y + per <= r.y + list_h; k++) {
 		uint32_t i = (uint32_t)k;
 		char word[64], op[96], ph[120];
 		enum tui_role role = worker_role(t, i, word, sizeof word);
 		bool sel = t->focus == TP_WORKERS && k == v->sel;
-		int x = tui_puts(c, r.x, y, maxx, sel ? glyph(t, TR_SELECTED) : " ", TR_SELECTED, 0);
+		int y0 = y;
+		int x = tui_puts(c, r.x, y, maxx, sel ? glyph(t, TR_SELECTED) : " ",
+		                 sel ? TR_SELECTED : TR_NORMAL, 0);
 		x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "G%u ", i + 1);
 		x = tui_puts(c, x, y, maxx, glyph(t, role), role, 0);
 		x = tui_printf(c, x + 1, y, maxx, TR_NORMAL, 0, "%-*s ", namew, wname(t, i));
@@ -1048,18 +1057,19 @@ static void workers_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 		if (op_here)
 			tui_printf(c, x + 1, y, maxx, TR_VALUE, 0, "%s", op);
 		y++;
-		if (y < r.y + r.h && live) {
+		if (live) {
 			phase_text(t, i, ph, sizeof ph);
 			const char *g = wk->in_op ? gloss(mv_world_phase(w, i)) : NULL;
 			x = r.x + 5;
 			if (!op_here)
-				x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "%s, ", op);
-			x = tui_printf(c, x, y, maxx, TR_DIM, 0, "%s", ph);
-			if (g && x + 4 < maxx)
-				tui_printf(c, x, y, maxx, TR_DIM, 0, " · %s", g);
+				x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "%s ", op);
+			x = tui_printf(c, x, y, maxx, TR_LABEL, 0, "%s", ph);
+			if (g && per == 3)
+				tui_printf(c, r.x + 5, y + 1, maxx, TR_DIM, 0, "(%s)", g);
+			else if (g && x + 4 < maxx)
+				tui_printf(c, x, y, maxx, TR_DIM, 0, " (%s)", g);
 		}
-		if (y < r.y + r.h)
-			y++;
+		y = y0 + per;
 	}
 	if (!want_prog || shown >= w->nworkers)
 		return;
@@ -1079,12 +1089,12 @@ static void workers_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 		if (p->instrs[k].line > hi)
 			hi = p->instrs[k].line;
 	uint32_t curl = cur ? cur->line : hi + 1;
-	int n = (int)(hi - lo + 1), h = want_prog;
+	int nl = (int)(hi - lo + 1), h = want_prog;
 	uint32_t first = lo;
-	if (n > h && curl >= lo) {
+	if (nl > h && curl >= lo) {
 		int off = (int)(curl - lo) - h / 2;
-		if (off > n - h)
-			off = n - h;
+		if (off > nl - h)
+			off = nl - h;
 		if (off < 0)
 			off = 0;
 		first = lo + (uint32_t)off;
@@ -1100,7 +1110,8 @@ static void workers_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 		int ind;
 		const char *s = src_line(t, l, &ind);
 		bool at = l == curl;
-		int x = tui_puts(c, r.x, y, maxx, at ? glyph(t, TR_RUNNING) : " ", at ? TR_RUNNING : TR_DIM, 0);
+		int x =
+		    tui_puts(c, r.x, y, maxx, at ? glyph(t, TR_RUNNING) : " ", at ? TR_RUNNING : TR_DIM, 0);
 		x = tui_printf(c, x, y, maxx, TR_DIM, 0, "%3u ", l);
 		x += ind - (base_indent > 0 ? base_indent : 0);
 		tui_puts(c, x, y, maxx, s, at ? TR_VALUE : TR_NORMAL, at ? TUI_A_BOLD : 0);
@@ -1173,8 +1184,10 @@ static void locks_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 		const struct mv_lock *lk = &w->locks[k];
 		char lb[40];
 		bool sel = t->focus == TP_LOCKS && k == v->sel;
-		int x = tui_puts(c, r.x, y, maxx, sel ? glyph(t, TR_SELECTED) : " ", TR_SELECTED, 0);
-		x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "%s", mv_world_lock_name(w, (uint32_t)k, lb, sizeof lb));
+		int x = tui_puts(c, r.x, y, maxx, sel ? glyph(t, TR_SELECTED) : " ",
+		                 sel ? TR_SELECTED : TR_NORMAL, 0);
+		x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "%s",
+		               mv_world_lock_name(w, (uint32_t)k, lb, sizeof lb));
 		x = tui_puts(c, x + 1, y, maxx, lk->kind == MV_LOCK_MUTEX ? "Mutex" : "RWMutex", TR_DIM, 0);
 		x++;
 		if (lk->kind == MV_LOCK_MUTEX) {
@@ -1190,7 +1203,7 @@ static void locks_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 			if (y >= r.y + r.h)
 				break;
 			x = tui_printf(c, r.x + 3, y, maxx, TR_DIM, 0, "state %#x, %d waiting:", lk->mu.state,
-				       mv_mutex_waiters(&lk->mu));
+			               mv_mutex_waiters(&lk->mu));
 			queue_list(t, x, y, maxx, &lk->mu.sema);
 		} else {
 			const struct mv_rwmutex *rw = &lk->rw;
@@ -1207,8 +1220,13 @@ static void locks_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 			y++;
 			if (y >= r.y + r.h)
 				break;
-			x = tui_printf(c, r.x + 3, y, maxx, TR_DIM, 0, "readerCount %d readerWait %d",
-				       rw->reader_count, rw->reader_wait);
+			if (rw->reader_count < 0) /* R6.2: a writer subtracted rwmutexMaxReaders */
+				x = tui_printf(c, r.x + 3, y, maxx, TR_DIM, 0,
+				               "readerCount -2^30%+d readerWait %d",
+				               rw->reader_count + MV_RW_MAX_READERS, rw->reader_wait);
+			else
+				x = tui_printf(c, r.x + 3, y, maxx, TR_DIM, 0, "readerCount %d readerWait %d",
+				               rw->reader_count, rw->reader_wait);
 			if (rw->w.sema.n || rw->writer_sem.n || rw->reader_sem.n) {
 				int need = 9 + 4 * (int)(rw->w.sema.n + rw->writer_sem.n + rw->reader_sem.n);
 				if (x + need > maxx && y + 1 < r.y + r.h) {
@@ -1242,7 +1260,8 @@ static void events_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 	if (v->scroll < 0)
 		v->scroll = 0;
 	if (!n) {
-		tui_puts(c, r.x + 1, r.y, maxx, "nothing has happened yet: press space to take a step", TR_DIM, 0);
+		tui_puts(c, r.x + 1, r.y, maxx, "nothing has happened yet: press space to take a step",
+		         TR_DIM, 0);
 		return;
 	}
 	int namew = 1;
@@ -1266,7 +1285,7 @@ static void events_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 		enum tui_role role = hit ? TR_MATCH : entry_role(e);
 		int x = tui_printf(c, r.x, y, maxx, now ? TR_VALUE : TR_EVENT_STEP, 0, "%5" PRIu64, e->step);
 		x = tui_printf(c, x + 1, y, maxx, TR_LABEL, 0, "G%u %-*.*s", e->worker + 1, namew, namew,
-			       wname(t, e->worker));
+		               wname(t, e->worker));
 		x = tui_puts(c, x + 1, y, maxx, e->kind == TL_EV ? (t->ascii ? "*" : "•") : " ", role, 0);
 		tui_puts(c, x + 1, y, maxx, text, role, now ? TUI_A_BOLD : 0);
 	}
@@ -1295,7 +1314,8 @@ const struct tui_view_ops tui_events_view = {"events", events_draw, events_key};
 /* ---- caption, key bar ---- */
 
 /* Word-wrap s into at most h lines of width w from (x, y). */
-static int wrap(struct tui_canvas *c, int x, int y, int w, int h, const char *s, enum tui_role role, uint8_t attr)
+static int wrap(struct tui_canvas *c, int x, int y, int w, int h, const char *s, enum tui_role role,
+                uint8_t attr)
 {
 	int lines = 0;
 	while (*s && lines < h) {
@@ -1315,7 +1335,8 @@ static int wrap(struct tui_canvas *c, int x, int y, int w, int h, const char *s,
 		else
 			cut = i;
 		char line[512];
-		snprintf(line, sizeof line, "%.*s", cut < (int)sizeof line - 1 ? cut : (int)sizeof line - 1, s);
+		snprintf(line, sizeof line, "%.*s", cut < (int)sizeof line - 1 ? cut : (int)sizeof line - 1,
+		         s);
 		tui_puts(c, x, y + lines, x + w, line, role, attr);
 		s += cut;
 		while (*s == ' ')
@@ -1341,7 +1362,8 @@ static void draw_keybar(struct tui *t, int y)
 	struct tui_canvas *c = &t->cv;
 	int maxx = c->w;
 	if (t->prompt != TQ_NONE) {
-		int x = tui_puts(c, 1, y, maxx, t->prompt == TQ_GOTO ? "go to step: " : "search events: ", TR_KEY, 0);
+		int x = tui_puts(c, 1, y, maxx,
+		                 t->prompt == TQ_GOTO ? "go to step: " : "search events: ", TR_KEY, 0);
 		x = tui_puts(c, x, y, maxx, t->input, TR_VALUE, 0);
 		tui_putc(c, x, y, maxx, '_', TR_VALUE, TUI_A_REVERSE);
 		tui_puts(c, x + 3, y, maxx, "(Enter: go, Esc: cancel)", TR_DIM, 0);
@@ -1357,7 +1379,8 @@ static void draw_keybar(struct tui *t, int y)
 		int need = 1;
 		for (int a = 0; a < TA__COUNT; a++)
 			if (tui_keys[a].bar[0] && (pass == 0 || (a != TA_FASTER && a != TA_FOCUS)))
-				need += tui_text_width(tui_keys[a].label) + tui_text_width(tui_keys[a].bar) + 3;
+				need +=
+				    tui_text_width(tui_keys[a].label) + tui_text_width(tui_keys[a].bar) + 3;
 		if (need > maxx && pass == 0)
 			continue;
 		int x = 1;
@@ -1405,24 +1428,27 @@ static void draw_help(struct tui *t)
 	}
 	lines++;
 	if (HLINE(yy))
-		tui_puts(c, in.x + 1, yy, maxx, "slots (tophash byte of each of a bucket's 8 slots):", TR_LABEL, TUI_A_BOLD);
+		tui_puts(c, in.x + 1, yy, maxx,
+		         "slots (tophash byte of each of a bucket's 8 slots):", TR_LABEL, TUI_A_BOLD);
 	static const struct {
 		enum tui_role r;
 		const char *text;
 	} legend[] = {
-		{TR_LIVE, "a live entry: the top byte of its key's hash (tophash >= 5)"},
-		{TR_EMPTY_REST, "emptyRest (0): empty, and so is every slot after it; lookups stop"},
-		{TR_EMPTY_ONE, "emptyOne (1): empty, an entry was deleted here; lookups go on"},
-		{TR_EVAC_X, "evacuatedX (2): moved to the new bucket with the same index"},
-		{TR_EVAC_Y, "evacuatedY (3): moved to the new bucket at index + old size"},
-		{TR_EVAC_EMPTY, "evacuatedEmpty (4): was empty when its bucket was evacuated"},
-		{TR_TOUCHED, "the slot or bucket the latest step touched"},
-		{TR_PROBE, "G1: where goroutine 1's operation is probing"},
+	    {TR_LIVE, "a live entry: the top byte of its key's hash (tophash >= 5)"},
+	    {TR_EMPTY_REST, "emptyRest (0): empty, and so is every slot after it; lookups stop"},
+	    {TR_EMPTY_ONE, "emptyOne (1): empty, an entry was deleted here; lookups go on"},
+	    {TR_EVAC_X, "evacuatedX (2): moved to the new bucket with the same index"},
+	    {TR_EVAC_Y, "evacuatedY (3): moved to the new bucket at index + old size"},
+	    {TR_EVAC_EMPTY, "evacuatedEmpty (4): was empty when its bucket was evacuated"},
+	    {TR_TOUCHED, "the slot or bucket the latest step touched"},
+	    {TR_PROBE, "G1: where goroutine 1's operation is probing"},
 	};
 	for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++) {
 		if (!HLINE(yy))
 			continue;
-		const char *g = legend[i].r == TR_LIVE ? "a3" : legend[i].r == TR_TOUCHED ? "5c" : glyph(t, legend[i].r);
+		const char *g = legend[i].r == TR_LIVE      ? "a3"
+		                : legend[i].r == TR_TOUCHED ? "5c"
+		                                            : glyph(t, legend[i].r);
 		int x = tui_puts(c, in.x + 3, yy, maxx, g, legend[i].r, 0);
 		tui_puts(c, x + 2, yy, maxx, legend[i].text, TR_NORMAL, 0);
 	}
@@ -1433,13 +1459,13 @@ static void draw_help(struct tui *t)
 		enum tui_role r;
 		const char *text;
 	} gl[] = {
-		{TR_RUNNING, "running: took the latest step"},
-		{TR_RUNNABLE, "runnable: can take a step (press its number to run it)"},
-		{TR_BLOCKED, "blocked: waits for a lock or a channel"},
-		{TR_SLEEPING, "sleeping: waits for a timer"},
-		{TR_DONE, "done: finished its program"},
-		{TR_LEAKED, "leaked: blocked forever when main returned"},
-		{TR_FATAL, "fatal: its operation crashed the program"},
+	    {TR_RUNNING, "running: took the latest step"},
+	    {TR_RUNNABLE, "runnable: can take a step (press its number to run it)"},
+	    {TR_BLOCKED, "blocked: waits for a lock or a channel"},
+	    {TR_SLEEPING, "sleeping: waits for a timer"},
+	    {TR_DONE, "done: finished its program"},
+	    {TR_LEAKED, "leaked: blocked forever when main returned"},
+	    {TR_FATAL, "fatal: its operation crashed the program"},
 	};
 	for (size_t i = 0; i < sizeof gl / sizeof gl[0]; i++) {
 		if (!HLINE(yy))
@@ -1449,8 +1475,9 @@ static void draw_help(struct tui *t)
 	}
 	lines++;
 	if (HLINE(yy))
-		tui_printf(c, in.x + 1, yy, maxx, TR_DIM, 0, "theme %s · checkpoints %u every %" PRIu64 " steps · %" PRIu64
-			   " KiB", t->theme.name, t->tl.nck, t->tl.every, tl_memory(&t->tl) / 1024);
+		tui_printf(c, in.x + 1, yy, maxx, TR_DIM, 0,
+		           "theme %s · checkpoints %u every %" PRIu64 " steps · %" PRIu64 " KiB",
+		           t->theme.name, t->tl.nck, t->tl.every, tl_memory(&t->tl) / 1024);
 #undef HLINE
 	if (t->overlay_scroll > lines - in.h + 1)
 		t->overlay_scroll = lines - in.h + 1 > 0 ? lines - in.h + 1 : 0;
@@ -1469,7 +1496,8 @@ static void draw_inspector(struct tui *t)
 	uint32_t first = old ? m->oldbuckets : m->buckets;
 	char title[80];
 	snprintf(title, sizeof title, "%s bucket %" PRIu64, old ? "old" : "", j);
-	struct tui_rect in = overlay_box(t, 100, c->h - 2, title[0] == ' ' ? title + 1 : title, TR_BORDER_FOCUS);
+	struct tui_rect in =
+	    overlay_box(t, 100, c->h - 2, title[0] == ' ' ? title + 1 : title, TR_BORDER_FOCUS);
 	int maxx = in.x + in.w, y = in.y;
 	if (!first) {
 		tui_puts(c, in.x + 1, y, maxx, "no buckets yet", TR_DIM, 0);
@@ -1477,41 +1505,44 @@ static void draw_inspector(struct tui *t)
 	}
 	uint8_t B = old ? (uint8_t)(m->B - (m->flags & GM_F_SAME_SIZE_GROW ? 0 : 1)) : m->B;
 	tui_printf(c, in.x + 1, y++, maxx, TR_LABEL, 0,
-		   "a key lives in bucket (hash & (2^B - 1)) with B=%u; its slot keeps tophash = hash >> 56 (+5 if "
-		   "below 5)", B);
-	tui_printf(c, in.x + 1, y++, maxx, TR_LABEL, TUI_A_BOLD, "%-6s %-4s %-15s %-14s %-10s %-18s %s", "slot", "top",
-		   "state", "key", "value", "hash", "low B bits, top byte");
+	           "bucket = hash & (2^B-1), B=%u; tophash = hash >> 56 (+5 if below 5)", B);
+	tui_printf(c, in.x + 1, y++, maxx, TR_LABEL, TUI_A_BOLD, "%-4s %-4s %-10s %-10s %-8s %-16s  %s",
+	           "slot", "top", "state", "key", "value", "hash", "bucket, top byte");
 	int depth = 0;
 	for (uint32_t b = first + (uint32_t)j; b && y < in.y + in.h - 1; b = m->slab[b].overflow, depth++) {
 		if (depth)
-			tui_printf(c, in.x + 1, y++, maxx, TR_DIM, 0, "overflow bucket %d of the chain:", depth);
+			tui_printf(c, in.x + 1, y++, maxx, TR_DIM, 0,
+			           "overflow bucket %d of the chain:", depth);
 		const struct gm_bucket *bk = &m->slab[b];
 		for (int s = 0; s < GM_BUCKET_CNT && y < in.y + in.h - 1; s++, y++) {
 			uint8_t th = bk->tophash[s];
-			static const char *const states[] = {"emptyRest", "emptyOne", "evacuatedX", "evacuatedY",
-							     "evacuatedEmpty"};
+			static const char *const states[] = {"emptyRest", "emptyOne", "evacX", "evacY",
+			                                     "evacEmpty"};
 			char cell[16];
 			enum tui_role role;
 			slot_cell(t, th, cell, &role);
 			bool touched = t->tl.m.touch_b == b && t->tl.m.touch_slot == s;
-			int x = tui_printf(c, in.x + 1, y, maxx, touched ? TR_TOUCHED : TR_NORMAL, 0, "%-6d", s);
+			int x =
+			    tui_printf(c, in.x + 1, y, maxx, touched ? TR_TOUCHED : TR_NORMAL, 0, "%-4d", s);
 			tui_puts(c, x + 1, y, maxx, cell, role, 0);
 			x += 5;
-			x = tui_printf(c, x + 1, y, maxx, role, 0, "%-15s", th < GM_MIN_TOPHASH ? states[th] : "live");
+			x = tui_printf(c, x, y, maxx, role, 0, "%-10s",
+			               th < GM_MIN_TOPHASH ? states[th] : "live");
 			if (th >= GM_MIN_TOPHASH) {
 				char k[64];
 				key_text(w, bk->keys[s], k, sizeof k);
 				uint64_t h = gomap_hash(m, bk->keys[s]);
 				uint64_t mask = ((uint64_t)1 << B) - 1;
-				x = tui_printf(c, x + 1, y, maxx, TR_VALUE, 0, "%-14.14s", k);
-				x = tui_printf(c, x + 1, y, maxx, TR_VALUE, 0, "%-10" PRId64, bk->vals[s]);
-				x = tui_printf(c, x + 1, y, maxx, TR_DIM, 0, "%016" PRIx64 "  ", h);
-				tui_printf(c, x + 1, y, maxx, TR_NORMAL, 0, "%" PRIu64 " -> bucket %" PRIu64 ", top %02x",
-					   h & mask, h & mask, (unsigned)(h >> 56));
+				x = tui_printf(c, x + 1, y, maxx, TR_VALUE, 0, "%-10.10s", k);
+				x = tui_printf(c, x + 1, y, maxx, TR_VALUE, 0, "%-8" PRId64, bk->vals[s]);
+				x = tui_printf(c, x + 1, y, maxx, TR_DIM, 0, "%016" PRIx64, h);
+				tui_printf(c, x + 2, y, maxx, TR_NORMAL, 0, "%" PRIu64 ", %02x", h & mask,
+				           (unsigned)(h >> 56));
 			}
 		}
 	}
-	tui_puts(c, in.x + 1, in.y + in.h - 1, maxx, "Esc closes · hashes use the map's hash0 now", TR_DIM, 0);
+	tui_puts(c, in.x + 1, in.y + in.h - 1, maxx, "Esc closes · hashes use the map's hash0 now", TR_DIM,
+	         0);
 }
 
 static void draw_fatal(struct tui *t)
@@ -1530,9 +1561,9 @@ static void draw_fatal(struct tui *t)
 	int lines = 1;
 	for (size_t i = 0; i < len; i++)
 		lines += text[i] == '\n';
-	const char *title = w->end == MV_END_PANIC ? "the program panicked" : w->end == MV_END_DEADLOCK
-											? "deadlock: the program died"
-											: "fatal error: the program died";
+	const char *title = w->end == MV_END_PANIC      ? "the program panicked"
+	                    : w->end == MV_END_DEADLOCK ? "deadlock: the program died"
+	                                                : "fatal error: the program died";
 	struct tui_rect in = overlay_box(t, 76, lines + 3, title, TR_OVERLAY_BORDER);
 	int y = in.y, maxx = in.x + in.w;
 	for (char *s = text, *nl; s && *s && y < in.y + in.h - 1; s = nl ? nl + 1 : NULL, y++) {
@@ -1551,11 +1582,12 @@ static void draw_fatal(struct tui *t)
 				line[o++] = *p;
 		}
 		line[o] = '\0';
-		tui_puts(c, in.x + 1, y, maxx, line, y == in.y ? TR_EVENT_BAD : TR_OVERLAY, y == in.y ? TUI_A_BOLD : 0);
+		tui_puts(c, in.x + 1, y, maxx, line, y == in.y ? TR_EVENT_BAD : TR_OVERLAY,
+		         y == in.y ? TUI_A_BOLD : 0);
 	}
 	free(text);
-	tui_puts(c, in.x + 1, in.y + in.h - 1, maxx, "Go's own output · Esc closes · ← steps back · Home restarts", TR_DIM,
-		 0);
+	tui_puts(c, in.x + 1, in.y + in.h - 1, maxx,
+	         "Go's own output · Esc closes · ← steps back · Home restarts", TR_DIM, 0);
 }
 
 /* ---- the screen ---- */
@@ -1578,7 +1610,8 @@ void tui_render(struct tui *t)
 	tui_canvas_clear(c, TR_NORMAL);
 	int W_ = c->w, H = c->h;
 	if (W_ < TUI_MIN_W || H < TUI_MIN_H) {
-		const char *msg = t->ascii ? "terminal too small (need 80x24)" : "terminal too small (need 80×24)";
+		const char *msg =
+		    t->ascii ? "terminal too small (need 80x24)" : "terminal too small (need 80×24)";
 		int y = H / 2 - 1;
 		if (y < 0)
 			y = 0;
@@ -1610,7 +1643,8 @@ void tui_render(struct tui *t)
 	panel(t, TP_MAP, (struct tui_rect){0, main_y, left_w, main_h}, NULL);
 	panel(t, TP_WORKERS, (struct tui_rect){left_w, main_y, right_w, main_h - lock_h}, NULL);
 	if (lock_h)
-		panel(t, TP_LOCKS, (struct tui_rect){left_w, main_y + main_h - lock_h, right_w, lock_h}, NULL);
+		panel(t, TP_LOCKS, (struct tui_rect){left_w, main_y + main_h - lock_h, right_w, lock_h},
+		      NULL);
 	else
 		t->views[TP_LOCKS].r = (struct tui_rect){0, 0, 0, 0};
 	char evt[64];

@@ -15,7 +15,13 @@ fail=0
 tmp=$(mktemp -d)
 SOCK="mapviz-test-$$"
 cleanup() {
-	tmux -L "$SOCK" kill-server >/dev/null 2>&1
+	i=0
+	while [ "$i" -le "${nsess:-0}" ]; do
+		tmux -L "mapviz-test-$$-$i" kill-server >/dev/null 2>&1
+		i=$((i + 1))
+	done
+	tmux -L "mapviz-test-$$" kill-server >/dev/null 2>&1
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/mapviz-test-$$"*
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -48,8 +54,9 @@ while IFS='|' read -r name size args; do
 done <"$here/golden.list"
 
 # rewinding is exact: the screen after ← is the one before the step
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
 # (while the scene runs: at its end, space does nothing and ← goes back)
-for sc in tests/go/two-writers.yaml tests/go/safemap-rwmutex.yaml scenes/tour.yaml; do
+for sc in tests/tui/scenes/two-writers.yaml tests/tui/scenes/safemap-rwmutex.yaml tests/tui/scenes/tour.yaml; do
 	keys=""
 	for n in 1 2 3 5 8 13 21; do
 		while [ "$(printf '%s' "$keys" | wc -w)" -lt "$n" ]; do keys="$keys space"; done
@@ -91,6 +98,12 @@ done <<EOF
 $(sed -n '/^keys in the TUI:/,$p' "$tmp/help" | tail -n +2)
 EOF
 [ -z "$missing" ] && ok "every key of --help is in the man page" || no "keys missing from assets/mapviz.1:$missing"
+sed -n '/^keys in the TUI:/,$p' "$tmp/help" | tail -n +2 >"$tmp/keys"
+if grep -qF -f "$tmp/keys" "$top/README.md" && [ "$(grep -cF -x -f "$tmp/keys" "$top/README.md")" -eq "$(wc -l <"$tmp/keys")" ]; then
+	ok "README lists the keys exactly as --help does"
+else
+	no "README's key list differs from mapviz --help"
+fi
 for cmd in run check test list bench; do
 	grep -q "^\.B $cmd\|^\.BR $cmd\|^\\\\fB$cmd" "$top/assets/mapviz.1" || grep -q "mapviz $cmd" "$top/assets/mapviz.1" ||
 		{ no "man page lacks command $cmd"; continue; }
@@ -144,7 +157,7 @@ check() { # NAME PATTERN [SECONDS]
 	fi
 }
 
-start 80 24 "LANG=C.UTF-8" "'$BIN' tests/go/two-writers.yaml"
+start 80 24 "LANG=C.UTF-8" "'$BIN' tests/tui/scenes/two-writers.yaml"
 check "opens at 80x24" 'step 0 .*paused'
 T send-keys -t e2e Space
 check "space steps" 'step 1 '
@@ -174,6 +187,11 @@ T send-keys -t e2e 1
 check "a done goroutine cannot run: says why" 'scene has ended|finished|cannot'
 T send-keys -t e2e Left
 check "left from the fatal end goes back" 'paused'
+T send-keys -t e2e End
+check "End runs into the fatal error" 'goroutine [0-9]+ \[running\]'
+T send-keys -t e2e Escape Left
+check "Esc then ← at once: report closed, one step back" 'paused'
+if screen | grep -q 'goroutine 1 \['; then no "Esc then ←: the report is gone"; else ok "Esc then ←: the report is gone"; fi
 T send-keys -t e2e '?'
 check "? opens the help" 'help: keys and symbols'
 T send-keys -t e2e Escape
@@ -186,7 +204,7 @@ T send-keys -t e2e p
 check "p pauses (or the scene ended)" 'paused|ended|fatal'
 T send-keys -t e2e Escape
 T resize-window -t e2e -x 60 -y 20
-check "60x20: too small, says what it needs" 'terminal too small \(need 80.24\)'
+check "60x20: too small, says what it needs" 'terminal too small \(need 80.{1,3}24\)'
 T resize-window -t e2e -x 80 -y 24
 check "back to 80x24: the screen returns" 'mapviz .* two-writers'
 T resize-window -t e2e -x 132 -y 43
@@ -195,13 +213,34 @@ T send-keys -t e2e q
 check "q quits: the shell is back" 'EXIT:0'
 check "q: terminal modes restored" 'TTY:OK'
 
-start 80 24 "LANG=C.UTF-8" "'$BIN' tour"
+start 80 24 "LANG=C.UTF-8" "'$BIN' tests/tui/scenes/tour.yaml"
 check "tour opens" 'A tour of Go'
+T send-keys -t e2e b
+LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" tests/tui/scenes/tour.yaml --dump --size 80x24 --keys b >"$tmp/want-b" 2>&1
+same=0
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+	screen >"$tmp/got-b"
+	cmp -s "$tmp/got-b" "$tmp/want-b" && { same=1; break; }
+	sleep 0.1
+done
+if [ $same = 1 ]; then ok "curses shows exactly the canvas (--dump) at 80x24"; else
+	no "the terminal differs from --dump:"
+	diff "$tmp/want-b" "$tmp/got-b" | head -10
+fi
+T send-keys -t e2e g 1 5 0 Enter
+check "g 150 Enter goes to step 150" 'step 150 '
+T send-keys -t e2e / g r o w Enter
+check "/grow searches the event log" 'matches "grow"'
+T send-keys -t e2e Tab
+check "Tab focuses the goroutines panel" 'goroutines \*'
+T send-keys -t e2e BTab Enter
+check "Enter opens the bucket inspector" 'bucket = hash & \(2\^B-1\)'
+T send-keys -t e2e Escape
 T send-keys -t e2e C-c
 check "Ctrl-C quits" 'EXIT:130'
 check "Ctrl-C: terminal modes restored" 'TTY:OK'
 
-start 80 24 "NO_COLOR=1 LANG=C LC_ALL=C" "'$BIN' tour"
+start 80 24 "NO_COLOR=1 LANG=C LC_ALL=C" "'$BIN' tests/tui/scenes/tour.yaml"
 check "LANG=C NO_COLOR: opens" 'step 0'
 T send-keys -t e2e n
 check "n runs to the next event" 'first write'
@@ -214,19 +253,34 @@ check "End runs to the end" 'ended'
 T send-keys -t e2e q
 check "quit after LANG=C" 'EXIT:0'
 
-start 80 24 "LANG=C.UTF-8" "'$BIN' tour"
+start 80 24 "LANG=C.UTF-8" "'$BIN' tests/tui/scenes/tour.yaml"
 check "tour opens for SIGTERM" 'step 0'
 pid=$(mapviz_pid)
 [ -n "$pid" ] && kill -TERM "$pid"
 check "SIGTERM: exits" 'EXIT:143'
 check "SIGTERM: terminal modes restored" 'TTY:OK'
 
-start 80 24 "LANG=C.UTF-8" "'$BIN' tour"
+start 80 24 "LANG=C.UTF-8" "'$BIN' tests/tui/scenes/tour.yaml"
 check "tour opens for SIGSEGV" 'step 0'
 pid=$(mapviz_pid)
 [ -n "$pid" ] && kill -SEGV "$pid"
 check "SIGSEGV: dies of it" 'EXIT:139'
 check "SIGSEGV: terminal modes restored" 'TTY:OK'
+
+cp tests/tui/scenes/two-writers.yaml "$tmp/watched.yaml"
+start 80 24 "LANG=C.UTF-8" "'$BIN' --watch '$tmp/watched.yaml'"
+check "--watch opens" 'Two writers, no lock'
+T send-keys -t e2e Space Space Space
+check "--watch: 3 steps" 'step 3 '
+sleep 1.1 # a new mtime
+sed 's/title: "Two writers, no lock"/title: "Renamed while watching"/' tests/tui/scenes/two-writers.yaml >"$tmp/watched.new"
+mv "$tmp/watched.new" "$tmp/watched.yaml"
+check "--watch reloads the changed scene" 'Renamed while watching'
+check "--watch keeps the step" 'step 3 '
+printf 'mapviz: 1\ntitle: [broken\n' >"$tmp/watched.yaml"
+check "--watch: a broken scene says FILE:LINE:COL, keeps the old one" 'reload failed: .*watched.yaml:[0-9]+:[0-9]+'
+T send-keys -t e2e q
+check "--watch: quits" 'EXIT:0'
 
 start 80 24 "LANG=C.UTF-8" "'$BIN'"
 check "mapviz alone opens the picker" 'pick a scene'
@@ -234,6 +288,27 @@ T send-keys -t e2e Enter
 check "Enter opens the chosen scene" 'step 0 '
 T send-keys -t e2e q
 check "quit from a picked scene" 'EXIT:0'
+
+# Ctrl-Z: the shell gets a sane terminal, fg brings the screen back
+if command -v bash >/dev/null 2>&1; then
+	T kill-server >/dev/null 2>&1
+	nsess=$((nsess + 1))
+	SOCK="mapviz-test-$$-$nsess"
+	T -f /dev/null new-session -d -s e2e -x 80 -y 24 "env PS1='sh\$ ' bash --norc --noprofile -i"
+	sleep 0.3
+	T send-keys -t e2e "cd '$top' && LANG=C.UTF-8 MAPVIZ_THEMES='$top/assets/themes' '$BIN' tests/tui/scenes/tour.yaml" Enter
+	check "Ctrl-Z: opens" 'step 0 '
+	T send-keys -t e2e C-z
+	check "Ctrl-Z: stopped, the shell is back" 'Stopped'
+	T send-keys -t e2e "stty -a | grep -q ' icanon' && echo STTY:OK" Enter
+	check "Ctrl-Z: terminal modes restored while stopped" 'STTY:OK'
+	T send-keys -t e2e "fg" Enter
+	check "fg: the screen comes back" 'step 0 .*paused'
+	T send-keys -t e2e Space
+	check "fg: keys work again" 'step 9 '
+	T send-keys -t e2e q
+	check "fg: q quits" 'sh\$ ?$'
+fi
 
 cp "$tmp/capture-80x24.txt" "${TUI_CAPTURE:-/dev/null}" 2>/dev/null
 echo "tui: $pass passed, $fail failed"

@@ -49,7 +49,8 @@ static int same(struct tui *t, const struct tui_cell *a)
 	tui_render(t);
 	size_t n = (size_t)t->cv.w * (size_t)t->cv.h;
 	for (size_t i = 0; i < n; i++)
-		if (a[i].ch != t->cv.cells[i].ch || a[i].role != t->cv.cells[i].role || a[i].attr != t->cv.cells[i].attr)
+		if (a[i].ch != t->cv.cells[i].ch || a[i].role != t->cv.cells[i].role ||
+		    a[i].attr != t->cv.cells[i].attr)
 			return (int)i + 1;
 	return 0;
 }
@@ -68,25 +69,44 @@ static void back_exact(const char *rel, int w, int h, int max)
 		free(before);
 		if (d || t->tl.w.step != at) {
 			tui_headless_done(t);
-			unit_fail(__FILE__, __LINE__, "%s %dx%d: after step %llu and back, cell %d differs (step %llu)", rel,
-				  w, h, (unsigned long long)at, d - 1, (unsigned long long)at);
+			unit_fail(__FILE__, __LINE__,
+			          "%s %dx%d: after step %llu and back, cell %d differs (step %llu)", rel, w,
+			          h, (unsigned long long)at, d - 1, (unsigned long long)at);
 		}
 		tui_feed_key(t, ' ');
 	}
 	tui_headless_done(t);
 }
 
-static void back_two_writers(void) { back_exact("tests/go/two-writers.yaml", 80, 24, 200); }
-static void back_tour(void) { back_exact("scenes/tour.yaml", 120, 40, 400); }
-static void back_rwmutex(void) { back_exact("tests/go/safemap-rwmutex.yaml", 80, 24, 400); }
-static void back_sharded(void) { back_exact("tests/go/sharded.yaml", 100, 30, 300); }
-static void back_writer_pref(void) { back_exact("tests/go/writer-preference.yaml", 80, 24, 300); }
-static void back_syncmap(void) { back_exact("scenes/syncmap.yaml", 120, 40, 300); }
+static void back_two_writers(void)
+{
+	back_exact("tests/tui/scenes/two-writers.yaml", 80, 24, 200);
+}
+static void back_tour(void)
+{
+	back_exact("tests/tui/scenes/tour.yaml", 120, 40, 400);
+}
+static void back_rwmutex(void)
+{
+	back_exact("tests/tui/scenes/safemap-rwmutex.yaml", 80, 24, 400);
+}
+static void back_sharded(void)
+{
+	back_exact("tests/tui/scenes/sharded.yaml", 100, 30, 300);
+}
+static void back_writer_pref(void)
+{
+	back_exact("tests/tui/scenes/writer-preference.yaml", 80, 24, 300);
+}
+static void back_syncmap(void)
+{
+	back_exact("tests/tui/scenes/syncmap.yaml", 120, 40, 300);
+}
 
 /* Screens met going forward are met again after far jumps back. */
 static void far_jumps(void)
 {
-	struct tui *t = open_tui("tests/go/safemap-mutex.yaml", 80, 24);
+	struct tui *t = open_tui("tests/tui/scenes/safemap-mutex.yaml", 80, 24);
 	enum { N = 12 };
 	struct tui_cell *at[N];
 	uint64_t steps[N];
@@ -102,10 +122,37 @@ static void far_jumps(void)
 		tui_after_move(t);
 		int d = same(t, at[i]);
 		if (d)
-			unit_fail(__FILE__, __LINE__, "seek back to step %llu: cell %d differs", (unsigned long long)steps[i],
-				  d - 1);
+			unit_fail(__FILE__, __LINE__, "seek back to step %llu: cell %d differs",
+			          (unsigned long long)steps[i], d - 1);
 	}
 	for (int i = 0; i < n; i++)
+		free(at[i]);
+	tui_headless_done(t);
+}
+
+/* Far jumps back in a scene with more events than the log keeps. */
+static void far_jumps_long(void)
+{
+	struct tui *t = open_tui("tests/tui/scenes/long.yaml", 120, 40);
+	enum { N = 6 };
+	static const uint64_t at_steps[N] = {300, 5000, 9000, 17000, 23000, 30000};
+	struct tui_cell *at[N];
+	for (int i = 0; i < N; i++) {
+		tl_seek(&t->tl, at_steps[i]);
+		tui_after_move(t);
+		ASSERT_EQ(t->tl.w.step, at_steps[i]);
+		at[i] = snap(t);
+	}
+	ASSERT(t->tl.log_start > 0); /* the ring let entries go */
+	for (int i = N - 1; i >= 0; i--) {
+		tl_seek(&t->tl, at_steps[i]);
+		tui_after_move(t);
+		int d = same(t, at[i]);
+		if (d)
+			unit_fail(__FILE__, __LINE__, "seek back to step %llu: cell %d differs",
+			          (unsigned long long)at_steps[i], d - 1);
+	}
+	for (int i = 0; i < N; i++)
 		free(at[i]);
 	tui_headless_done(t);
 }
@@ -113,7 +160,7 @@ static void far_jumps(void)
 /* Two writers, picked by hand: G1 sets hashWriting, G2 finds it set. */
 static void manual_fatal(void)
 {
-	struct tui *t = open_tui("tests/go/two-writers.yaml", 80, 24);
+	struct tui *t = open_tui("tests/tui/scenes/two-writers.yaml", 80, 24);
 	/* G1 runs to just after set_writing, then G2 runs */
 	for (int i = 0; i < 3; i++)
 		tui_feed_key(t, '1');
@@ -162,7 +209,7 @@ static void ascii_fold(void)
 
 static void too_small(void)
 {
-	struct tui *t = open_tui("scenes/tour.yaml", 60, 20);
+	struct tui *t = open_tui("tests/tui/scenes/tour.yaml", 60, 20);
 	tui_render(t);
 	char line[128] = "";
 	int y = 20 / 2 - 1, n = 0;
@@ -175,7 +222,17 @@ static void too_small(void)
 }
 
 const struct unit_test tui_tests[] = {
-	UNIT(back_two_writers), UNIT(back_tour),  UNIT(back_rwmutex), UNIT(back_sharded), UNIT(back_writer_pref), UNIT(back_syncmap),
-	UNIT(far_jumps),        UNIT(manual_fatal), UNIT(keys_unique), UNIT(ascii_fold),  UNIT(too_small),
-	{0},
+    UNIT(back_two_writers),
+    UNIT(back_tour),
+    UNIT(back_rwmutex),
+    UNIT(back_sharded),
+    UNIT(back_writer_pref),
+    UNIT(back_syncmap),
+    UNIT(far_jumps),
+    UNIT(far_jumps_long),
+    UNIT(manual_fatal),
+    UNIT(keys_unique),
+    UNIT(ascii_fold),
+    UNIT(too_small),
+    {0},
 };
