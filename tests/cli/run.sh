@@ -40,6 +40,9 @@ expect_rc "bad --format exits 1" 1 "$BIN" run tour --format xml
 expect_rc "bad --until exits 1" 1 "$BIN" run tour --until nothing
 expect_rc "--help exits 0" 0 "$BIN" --help
 expect_rc "run --help exits 0" 0 "$BIN" run --help
+expect_rc "check --help exits 0" 0 "$BIN" check --help
+expect_rc "test --help exits 0" 0 "$BIN" test --help
+expect_rc "check a bundled scene by name" 0 "$BIN" check tour
 expect_rc "list exits 0" 0 "$BIN" list
 grep -q '^tour ' "$tmp/out" && ok "list shows the tour" || no "list: $(cat "$tmp/out")"
 
