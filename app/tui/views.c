@@ -294,9 +294,16 @@ static void draw_header(struct tui *t, int y)
 		              tui_speeds[t->speed]);
 	tui_fill(c, (struct tui_rect){0, y, c->w, 1}, ' ', TR_TITLE, TUI_A_REVERSE);
 	int rw = tui_text_width(right) + (t->recording ? 6 : 0) + 1;
-	int x = tui_printf(c, 1, y, c->w - rw - 2, TR_TITLE, TUI_A_REVERSE, "mapviz · %s · \"%s\"",
-	                   t->sc.name, t->sc.title);
-	(void)x;
+	/* the title matters most: drop "mapviz ·", then the scene's name,
+	 * before cutting the title short */
+	int avail = c->w - rw - 2;
+	char left[512];
+	snprintf(left, sizeof left, "mapviz · %s · \"%s\"", t->sc.name, t->sc.title);
+	if (tui_text_width(left) > avail)
+		snprintf(left, sizeof left, "%s · \"%s\"", t->sc.name, t->sc.title);
+	if (tui_text_width(left) > avail)
+		snprintf(left, sizeof left, "\"%s\"", t->sc.title);
+	tui_puts(c, 1, y, 1 + avail, left, TR_TITLE, TUI_A_REVERSE);
 	int rx = c->w - rw;
 	rx = tui_puts(c, rx, y, c->w, right, TR_TITLE, TUI_A_REVERSE | TUI_A_BOLD);
 	if (t->recording)
