@@ -10,15 +10,17 @@
 #include "bench.h"
 #include "cmd_check.h"
 #include "cmd_run.h"
+#include "record.h"
 #include "tui/tui.h" /* TUI: mapviz [opts] [SCENE] */
 
 #define MAPVIZ_VERSION "0.1.0"
 
-#define COMMAND_MAP(X)                                                                          \
-	X("run", cmd_run, "SCENE [opts]", "run a scene headless: text or JSON Lines")           \
-	X("check", cmd_check, "SCENE...", "validate scenes; errors as FILE:LINE:COL: message") \
-	X("test", cmd_test, "[SCENE...]", "run scenes against their expect blocks")            \
-	X("list", cmd_list, "", "list the bundled scenes")                                     \
+#define COMMAND_MAP(X)                                                                                 \
+	X("run", cmd_run, "SCENE [opts]", "run a scene headless: text or JSON Lines")                  \
+	X("record", cmd_record, "SCENE -o F.cast", "record the TUI: asciicast v2 (--keys: no person)") \
+	X("check", cmd_check, "SCENE...", "validate scenes; errors as FILE:LINE:COL: message")         \
+	X("test", cmd_test, "[SCENE...]", "run scenes against their expect blocks")                    \
+	X("list", cmd_list, "", "list the bundled scenes")                                             \
 	X("bench", cmd_bench, "engine [--n N]", "benchmarks (see bench/README.md)")
 
 static const struct command {

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Make sure what mapviz needs is installed: the build's libraries, and with
-# "test", what the test suite uses (Go 1.19 for the oracle, python3, tmux).
+# "test", what the test suite uses (Go 1.19 for the oracle, python3, tmux,
+# asciinema and python3-pyte for the recordings).
 # As root with apt-get, install what is missing; otherwise name it in one
 # clear message and fail.
 missing=""
@@ -11,6 +12,8 @@ if [ "${1:-}" = test ]; then
 	command -v go >/dev/null 2>&1 || [ -x /usr/lib/go-1.19/bin/go ] || missing="$missing golang-go"
 	command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 	command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
+	command -v asciinema >/dev/null 2>&1 || missing="$missing asciinema"
+	python3 -c 'import pyte' >/dev/null 2>&1 || /usr/bin/python3 -c 'import pyte' >/dev/null 2>&1 || missing="$missing python3-pyte"
 fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -44,6 +44,7 @@ run_layer cli "$here/cli/run.sh" "$BIN"
 run_layer scenes "$BIN" test
 run_layer go-semantics "$here/go/scenes-test.sh" "$BIN"
 run_layer tui "$here/tui/run.sh" "$BIN"
+run_layer record "$here/record/run.sh" "$BIN"
 if [ "${SKIP_ORACLE:-0}" != 1 ]; then
 	run_layer oracle "$here/oracle/run.sh" "$BIN"
 fi

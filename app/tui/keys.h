@@ -66,6 +66,10 @@ enum {
 	X(SEARCH, "", "/", "search the event log (/ then Enter alone: the match before)", '/', 0, 0, 0)      \
 	X(HELP, "help", "?", "this help", '?', TK_F1, 0, 0)                                                  \
 	X(CLOSE, "", "Esc", "close the help, the inspector or the fatal error report", TK_ESC, 0, 0, 0)      \
+	X(RECORD, "", "r",                                                                                   \
+	  "start / stop recording the session to SCENE-N.cast (asciicast; see mapviz record)", 'r', 0, 0, 0) \
+	X(EXPORT, "", "e", "export the screen to SCENE-stepN.txt (text) and SCENE-stepN.ans (colors)", 'e',  \
+	  0, 0, 0)                                                                                           \
 	X(REDRAW, "", "Ctrl-L", "redraw the whole screen", TK_CTRL('l'), 0, 0, 0)                            \
 	X(QUIT, "quit", "q", "quit (Ctrl-C too)", 'q', 'Q', 0, 0)
 

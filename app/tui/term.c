@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 #include <term.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -27,6 +28,7 @@ static struct {
 	char restore[256]; /* rmcup, cnorm, sgr0: written on an emergency exit */
 	size_t nrestore;
 	bool installed;
+	const char *virtual_name; /* the terminal type of virtual screens */
 } g_term;
 
 /* Async-signal-safe: give the terminal back. */
@@ -169,11 +171,21 @@ static void *relay_main(void *arg)
 	struct tui_term *t = arg;
 	char buf[16384];
 	for (;;) {
-		ssize_t n = read(t->pipefd[0], buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
+		/* busy from before the bytes leave the pipe until the tap has
+		 * them: tui_term_drain waits for an empty pipe and !busy */
+		struct pollfd p = {t->pipefd[0], POLLIN, 0};
+		if (poll(&p, 1, -1) < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		__atomic_store_n(&t->relay_busy, 1, __ATOMIC_SEQ_CST);
+		ssize_t n = read(t->pipefd[0], buf, sizeof buf);
+		if (n < 0 && errno == EINTR) {
+			__atomic_store_n(&t->relay_busy, 0, __ATOMIC_SEQ_CST);
+			continue;
+		}
+		if (n <= 0) {
+			__atomic_store_n(&t->relay_busy, 0, __ATOMIC_SEQ_CST);
 			break;
+		}
 		for (ssize_t off = 0; off < n;) {
 			ssize_t w = write(STDOUT_FILENO, buf + off, (size_t)(n - off));
 			if (w < 0 && errno == EINTR)
@@ -184,8 +196,44 @@ static void *relay_main(void *arg)
 		}
 		if (t->tap && t->tap->write)
 			t->tap->write(t->tap->ctx, buf, (size_t)n);
+		__atomic_store_n(&t->relay_busy, 0, __ATOMIC_SEQ_CST);
 	}
 	return NULL;
+}
+
+void tui_term_drain(struct tui_term *t)
+{
+	if (!t->out)
+		return;
+	fflush(t->out);
+	if (!t->relay_started)
+		return;
+	for (int i = 0; i < 2000; i++) {
+		int pending = 0;
+		if (ioctl(t->pipefd[0], FIONREAD, &pending) != 0)
+			return;
+		if (pending == 0 && !__atomic_load_n(&t->relay_busy, __ATOMIC_SEQ_CST))
+			return;
+		struct timespec ts = {0, 1000000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+size_t tui_term_enter_sequence(char *buf, size_t len)
+{
+	size_t n = g_term.nenter < len ? g_term.nenter : 0;
+	memcpy(buf, g_term.enter, n);
+	return n;
+}
+
+size_t tui_term_restore_sequence(char *buf, size_t len)
+{
+	/* without the emergency line feed: the screen stays as it was */
+	size_t n = g_term.nrestore >= 2 ? g_term.nrestore - 2 : 0;
+	if (n > len)
+		n = 0;
+	memcpy(buf, g_term.restore, n);
+	return n;
 }
 
 static short color_of(int c, attr_t *extra, bool defaults_ok, short dflt)
@@ -271,6 +319,7 @@ int tui_term_open(struct tui_term *t, const struct tui_theme *th, bool no_color,
 		fprintf(stderr, "mapviz: cannot start the terminal output relay\n");
 		return -1;
 	}
+	t->relay_started = true;
 	/* the terminal's modes, before anyone changes them */
 	if (tcgetattr(STDIN_FILENO, &g_term.saved) == 0)
 		g_term.have_saved = true;
@@ -323,16 +372,53 @@ void tui_term_close(struct tui_term *t)
 
 int tui_term_open_virtual(struct tui_term *t, const struct tui_theme *th, FILE *out, int rows, int cols)
 {
+	return tui_term_open_recorded(t, th, false, out, rows, cols);
+}
+
+int tui_term_open_recorded(struct tui_term *t, const struct tui_theme *th, bool no_color, FILE *out, int rows,
+                           int cols)
+{
 	memset(t, 0, sizeof *t);
 	t->theme = th;
 	t->pending = -1;
-	SCREEN *s = newterm("xterm-256color", out, stdin);
+	/* no keys come from anywhere: a recording must not touch stdin */
+	t->vin = fopen("/dev/null", "r");
+	FILE *in = t->vin ? t->vin : stdin;
+	/* curses sets up its scrolling region for the size it starts at: make
+	 * that the screen's (the terminal type's own size is 80x24) */
+	char *old_lines = getenv("LINES") ? strdup(getenv("LINES")) : NULL,
+	     *old_cols = getenv("COLUMNS") ? strdup(getenv("COLUMNS")) : NULL;
+	char num[16];
+	snprintf(num, sizeof num, "%d", rows);
+	setenv("LINES", num, 1);
+	snprintf(num, sizeof num, "%d", cols);
+	setenv("COLUMNS", num, 1);
+	use_env(TRUE);
+	g_term.virtual_name = "xterm-256color";
+	SCREEN *s = newterm(g_term.virtual_name, out, in);
 	if (!s)
-		s = newterm("xterm", out, stdin);
-	if (!s)
+		s = newterm(g_term.virtual_name = "xterm", out, in);
+	if (old_lines)
+		setenv("LINES", old_lines, 1);
+	else
+		unsetenv("LINES");
+	if (old_cols)
+		setenv("COLUMNS", old_cols, 1);
+	else
+		unsetenv("COLUMNS");
+	free(old_lines);
+	free(old_cols);
+	if (!s) {
+		if (t->vin)
+			fclose(t->vin);
+		t->vin = NULL;
 		return -1;
+	}
 	t->screen = s;
-	setup_colors(t, false);
+	nonl();
+	curs_set(0);
+	leaveok(stdscr, TRUE);
+	setup_colors(t, no_color);
 	tui_term_resize(t, rows, cols);
 	return 0;
 }
@@ -344,7 +430,15 @@ void tui_term_close_virtual(struct tui_term *t)
 	endwin();
 	delscreen(t->screen);
 	t->screen = NULL;
+	if (t->vin)
+		fclose(t->vin);
+	t->vin = NULL;
 	tui_canvas_done(&t->front);
+}
+
+const char *tui_term_virtual_name(void)
+{
+	return g_term.virtual_name ? g_term.virtual_name : "xterm-256color";
 }
 
 void tui_term_resize(struct tui_term *t, int rows, int cols)

@@ -48,6 +48,9 @@ struct tui_term {
 	bool force;              /* repaint every cell on the next blit */
 	const struct tui_output_tap *tap;
 	int pending; /* a byte read ahead by the key decoder, -1 */
+	bool relay_started;
+	FILE *vin;      /* a virtual screen's input (/dev/null) */
+	int relay_busy; /* the relay holds bytes the tap has not had yet */
 };
 
 /* Why the TUI cannot start, or NULL: stdin/stdout not a terminal, no
@@ -77,9 +80,24 @@ void tui_term_repaint(struct tui_term *t);
  * signal arrived. */
 int tui_term_key(struct tui_term *t, int timeout_ms);
 
+/* Wait until every byte curses wrote has reached the terminal and the tap
+ * (so a recording can start or stop between two frames). */
+void tui_term_drain(struct tui_term *t);
+/* The bytes that take the terminal (smcup civis) and give it back (sgr0
+ * cnorm rmcup), for a recording that starts or stops mid-session; their
+ * length (0 if they do not fit). */
+size_t tui_term_enter_sequence(char *buf, size_t len);
+size_t tui_term_restore_sequence(char *buf, size_t len);
+
 /* For benchmarks and tests: curses on a FILE that is not a terminal (e.g.
  * /dev/null) at a fixed size; no terminal modes, no relay. */
 int tui_term_open_virtual(struct tui_term *t, const struct tui_theme *th, FILE *out, int rows, int cols);
 void tui_term_close_virtual(struct tui_term *t);
+/* The same, set up as the terminal is (no cursor, colors unless no_color):
+ * a scripted recording's virtual screen, whose terminal type is
+ * tui_term_virtual_name(). */
+int tui_term_open_recorded(struct tui_term *t, const struct tui_theme *th, bool no_color, FILE *out, int rows,
+                           int cols);
+const char *tui_term_virtual_name(void);
 
 #endif

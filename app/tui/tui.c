@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -23,6 +24,8 @@
 
 #include "../../engine/alloc.h"
 #include "../cmd_run.h"
+#include "../keyscript.h"
+#include "../record.h"
 #include "../scenes.h"
 #include "term.h"
 #include "tui_int.h"
@@ -62,7 +65,8 @@ void tui_keys_print(FILE *f)
 	"    --size WxH        its size (default 80x24)\n"                                          \
 	"    --step N          go to step N first\n"                                                \
 	"    --keys \"K ...\"    then press these keys (space left right up down home end tab\n"    \
-	"                      enter esc pgup pgdn, or single characters)\n"                        \
+	"                      enter esc pgup pgdn, one character, KEY*N: see mapviz record)\n"     \
+	"    --rec             draw the header as while recording (● REC)\n"                      \
 	"  NO_COLOR=1 in the environment turns colors off; every color has a glyph twin.\n"
 
 void tui_help(FILE *f)
@@ -76,7 +80,7 @@ void tui_help(FILE *f)
 bool tui_is_option(const char *a)
 {
 	static const char *const opts[] = {"--theme", "--watch", "--ascii", "--dump",
-	                                   "--size",  "--step",  "--keys"};
+	                                   "--size",  "--step",  "--keys",  "--rec"};
 	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
 		if (strncmp(a, opts[i], strlen(opts[i])) == 0 &&
 		    (a[strlen(opts[i])] == '\0' || a[strlen(opts[i])] == '='))
@@ -248,6 +252,8 @@ struct loop {
 	uint64_t run_target;
 	uint64_t run_started;
 	bool dirty;
+	struct tui_term *term; /* NULL: headless */
+	bool scripted;         /* a scripted recording: r does not stop it */
 };
 
 static const char *end_words(const struct mv_world *w, char *buf, size_t len)
@@ -369,6 +375,40 @@ static void focus_next(struct tui *t, int dir)
 	}
 }
 
+/* r: start or stop a recording (mid-session: the recording begins with
+ * the terminal's enter sequence and a full repaint, and ends with its
+ * restore sequence, so it plays on its own). */
+static void toggle_recording(struct tui *t, struct loop *lp)
+{
+	if (lp->scripted) {
+		flash(t, "a scripted recording ends with its key script");
+		return;
+	}
+	if (!lp->term || !t->rec) {
+		flash(t,
+		      "r records in the terminal; without one: mapviz record SCENE -o FILE.cast --keys ...");
+		return;
+	}
+	char seq[256], err[300];
+	tui_term_drain(lp->term); /* what is on screen now is not part of it */
+	if (tui_rec_active(t)) {
+		size_t n = tui_term_restore_sequence(seq, sizeof seq);
+		if (tui_rec_stop(t, seq, n))
+			flash(t, "recording saved to %s (asciinema play %s)", t->rec->path, t->rec->path);
+		else
+			flash(t, "recording %s is cut short: writing it failed (disk full?)", t->rec->path);
+		return;
+	}
+	size_t n = tui_term_enter_sequence(seq, sizeof seq);
+	if (tui_rec_start(t, NULL, lp->term->cols, lp->term->rows, false, seq, n, err, sizeof err) != 0) {
+		flash(t, "cannot record: %s", err);
+		return;
+	}
+	tui_term_repaint(lp->term);
+	flash(t, "recording to %s (r stops)", t->rec->path);
+	tui_rec_check(t);
+}
+
 /* Handle one key; returns whether the screen changed. */
 static bool handle_key(struct tui *t, struct loop *lp, int k)
 {
@@ -448,6 +488,8 @@ static bool handle_key(struct tui *t, struct loop *lp, int k)
 		t->playing = false;
 		if (!tl_manual(&t->tl, i, reason, sizeof reason))
 			flash(t, "%s", reason);
+		else
+			tui_rec_marker(t, "manual: G%u (%s)", i + 1, t->sc.spec.workers[i].name);
 		tui_after_move(t);
 		return true;
 	}
@@ -494,6 +536,13 @@ static bool handle_key(struct tui *t, struct loop *lp, int k)
 		t->overlay = TO_NONE;
 		t->playing = false;
 		return true;
+	case TA_RECORD: toggle_recording(t, lp); return true;
+	case TA_EXPORT: {
+		char msg[sizeof t->flash];
+		tui_export_frame(t, msg, sizeof msg);
+		flash(t, "%s", msg);
+		return true;
+	}
 	case TA_REDRAW: return true;
 	case TA_QUIT: t->quit = true; return true;
 	case TA__COUNT: break;
@@ -707,6 +756,8 @@ static void resize_canvas(struct tui *t, struct tui_term *term)
 {
 	int rows, cols;
 	tui_term_size(&rows, &cols);
+	if (tui_rec_active(t) && (rows != term->rows || cols != term->cols))
+		tui_rec_resize(t, cols, rows);
 	tui_term_resize(term, rows, cols);
 	tui_canvas_resize(&t->cv, cols, rows);
 }
@@ -757,7 +808,7 @@ static int run_picker(struct tui *t, struct tui_term *term, char *path, size_t l
 
 static int run_loop(struct tui *t, struct tui_term *term)
 {
-	struct loop lp = {RUN_NONE, 0, 0, true};
+	struct loop lp = {RUN_NONE, 0, 0, true, term, false};
 	uint64_t next_watch = 0;
 	t->now_ms = now_ms();
 	t->next_tick_ms = t->now_ms;
@@ -773,11 +824,13 @@ static int run_loop(struct tui *t, struct tui_term *term)
 				lp.dirty = true;
 		}
 		if (lp.run != RUN_NONE) {
-			run_chunk(t, &lp, 30);
+			if (run_chunk(t, &lp, 30))
+				tui_rec_check(t);
 			tui_after_move(t);
 			lp.dirty = true;
 		} else if (t->playing && t->now_ms >= t->next_tick_ms) {
 			play_tick(t);
+			tui_rec_check(t);
 			lp.dirty = true;
 		}
 		if (t->flash[0] && t->now_ms >= t->flash_until_ms) {
@@ -808,32 +861,17 @@ static int run_loop(struct tui *t, struct tui_term *term)
 			tui_term_repaint(term);
 		if (handle_key(t, &lp, k))
 			lp.dirty = true;
+		if (lp.run == RUN_NONE)
+			tui_rec_check(t);
 	}
 	return 0;
 }
 
 /* ---- headless dump (golden screens) ---- */
 
-static int key_token(const char *s)
-{
-	static const struct {
-		const char *name;
-		int code;
-	} names[] = {{"space", ' '},    {"left", TK_LEFT},   {"right", TK_RIGHT}, {"up", TK_UP},
-	             {"down", TK_DOWN}, {"home", TK_HOME},   {"end", TK_END},     {"tab", TK_TAB},
-	             {"btab", TK_BTAB}, {"enter", TK_ENTER}, {"esc", TK_ESC},     {"pgup", TK_PGUP},
-	             {"pgdn", TK_PGDN}, {"f1", TK_F1},       {"bs", TK_BACKSPACE}};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(s, names[i].name) == 0)
-			return names[i].code;
-	if (s[0] && !s[1])
-		return (unsigned char)s[0];
-	return TK_NONE;
-}
-
 void tui_feed_key(struct tui *t, int k)
 {
-	struct loop lp = {RUN_NONE, 0, 0, false};
+	struct loop lp = {RUN_NONE, 0, 0, false, NULL, false};
 	handle_key(t, &lp, k);
 	while (lp.run != RUN_NONE)
 		run_chunk(t, &lp, 1000);
@@ -867,20 +905,20 @@ static int dump_screen(struct tui *t, int w, int h, uint64_t step, bool has_step
 		tui_after_move(t);
 	}
 	if (keys) {
-		char *copy = mv_xstrdup(keys), *save = NULL;
-		for (char *tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-			int k = key_token(tok);
-			if (k == TK_NONE) {
-				fprintf(stderr, "mapviz --keys: unknown key '%s'\n", tok);
-				free(copy);
-				return 1;
-			}
-			tui_render(t); /* views learn their sizes, as in the loop */
-			tui_feed_key(t, k);
-			if (t->quit)
-				break;
+		/* the key script of mapviz record; its waits take no time here */
+		struct keyscript ks;
+		char err[300];
+		if (keyscript_parse(keys, &ks, err, sizeof err) != 0) {
+			fprintf(stderr, "mapviz --keys: %s\n", err);
+			return 1;
 		}
-		free(copy);
+		for (size_t i = 0; i < ks.n && !t->quit; i++)
+			for (uint32_t r = 0; ks.items[i].kind == KS_KEY && r < ks.items[i].repeat && !t->quit;
+			     r++) {
+				tui_render(t); /* views learn their sizes, as in the loop */
+				tui_feed_key(t, ks.items[i].key);
+			}
+		keyscript_free(&ks);
 	}
 	tui_render(t);
 	tui_canvas_dump(&t->cv, stdout);
@@ -905,10 +943,249 @@ int tui_main(int argc, char **argv)
 	return tui_main_tap(argc, argv, NULL);
 }
 
+/* ---- mapviz record --keys: a scripted recording ---- */
+
+struct script_run {
+	struct tui *t;
+	struct loop lp;
+	struct tui_term term;
+	FILE *out;  /* what curses wrote (a temporary file), NULL: a transcript */
+	off_t off;  /* how much of it the cast has */
+	FILE *text; /* the transcript, NULL: a cast */
+	uint64_t delay_ms;
+};
+
+/* The bytes curses wrote since the last call, to the cast. */
+static void script_drain(struct script_run *sr)
+{
+	if (!sr->out)
+		return;
+	fflush(sr->out);
+	char buf[16384];
+	ssize_t n;
+	while ((n = pread(fileno(sr->out), buf, sizeof buf, sr->off)) > 0) {
+		sr->t->rec->tap.write(sr->t->rec->tap.ctx, buf, (size_t)n);
+		sr->off += n;
+	}
+}
+
+static void script_frame(struct script_run *sr)
+{
+	struct tui *t = sr->t;
+	tui_render(t);
+	if (sr->out) {
+		tui_rec_time(t, t->now_ms);
+		tui_term_blit(&sr->term, &t->cv);
+		script_drain(sr);
+	}
+}
+
+static void script_text_frame(struct script_run *sr, const char *what)
+{
+	struct tui *t = sr->t;
+	fprintf(sr->text, "\n── %" PRIu64 ".%03" PRIu64 "s · %s · step %" PRIu64 " ──\n", t->now_ms / 1000,
+	        t->now_ms % 1000, what, t->have_scene ? tl_step(&t->tl) : 0);
+	tui_rec_check(t); /* its markers, under the heading */
+	tui_render(t);
+	tui_canvas_dump(&t->cv, sr->text);
+}
+
+/* Virtual time passes until `until`: a playing scene plays on, a message
+ * goes away when its time is up; each change is a frame. */
+static void script_advance(struct script_run *sr, uint64_t until)
+{
+	struct tui *t = sr->t;
+	for (;;) {
+		uint64_t due = UINT64_MAX;
+		if (t->playing)
+			due = t->next_tick_ms;
+		if (t->flash[0] && t->flash_until_ms < due)
+			due = t->flash_until_ms;
+		if (due > until)
+			break;
+		if (due > t->now_ms)
+			t->now_ms = due;
+		tui_rec_time(t, t->now_ms);
+		if (t->playing && t->now_ms >= t->next_tick_ms)
+			play_tick(t);
+		if (t->flash[0] && t->now_ms >= t->flash_until_ms)
+			t->flash[0] = '\0';
+		if (!sr->text) {
+			tui_rec_check(t);
+			script_frame(sr);
+		}
+	}
+	if (until > t->now_ms)
+		t->now_ms = until;
+	tui_rec_time(t, t->now_ms);
+}
+
+static void script_key(struct script_run *sr, int k, const char *word)
+{
+	struct tui *t = sr->t;
+	tui_render(t); /* views learn their sizes, as in the loop */
+	if (k == TK_CTRL('l') && sr->out)
+		tui_term_repaint(&sr->term);
+	handle_key(t, &sr->lp, k);
+	while (sr->lp.run != RUN_NONE)
+		run_chunk(t, &sr->lp, 1000);
+	tui_after_move(t);
+	if (t->quit)
+		return; /* q: the screen stays as it was */
+	if (sr->text) {
+		script_text_frame(sr, word);
+	} else {
+		tui_rec_check(t);
+		script_frame(sr);
+	}
+}
+
+static bool no_color(void);
+
+/* Create the transcript (never replacing a file unless force); "-" is
+ * stdout. */
+static FILE *create_text(const char *path, bool force)
+{
+	if (strcmp(path, "-") == 0)
+		return stdout;
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0644);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			fprintf(stderr,
+			        "mapviz record: %s exists; not overwriting it (--force replaces it)\n", path);
+		else
+			fprintf(stderr, "mapviz record: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "w");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+static int record_script(struct tui *t, const struct tui_record *rec)
+{
+	struct keyscript ks;
+	char err[1024];
+	if (keyscript_parse(rec->script, &ks, err, sizeof err) != 0) {
+		fprintf(stderr, "mapviz record --keys: %s\n", err);
+		return 1;
+	}
+	struct tui_rec tr;
+	tui_rec_init(&tr, NULL);
+	tr.force = rec->force;
+	tr.idle_limit = rec->idle_limit;
+	tr.title = rec->title;
+	snprintf(tr.base, sizeof tr.base, "%s", rec->path);
+	t->rec = &tr;
+	struct script_run sr = {.t = t, .delay_ms = KS_DEFAULT_DELAY_MS};
+	sr.lp = (struct loop){RUN_NONE, 0, 0, false, NULL, true};
+	tui_canvas_resize(&t->cv, rec->w, rec->h);
+	t->now_ms = 0;
+	t->next_tick_ms = 0;
+	int rc = 0;
+	if (rec->text) {
+		sr.text = create_text(rec->path, rec->force);
+		if (!sr.text) {
+			rc = 1;
+			goto done;
+		}
+		tr.text = sr.text;
+		fprintf(sr.text, "mapviz: %s (%s), %dx%d, keys: %s\n", t->sc.title, t->scene_path, rec->w,
+		        rec->h, rec->script);
+		script_text_frame(&sr, "start");
+	} else {
+		sr.out = tmpfile();
+		if (!sr.out) {
+			fprintf(stderr, "mapviz record: cannot make a temporary file: %s\n", strerror(errno));
+			rc = 1;
+			goto done;
+		}
+		if (tui_rec_start(t, rec->path, rec->w, rec->h, true, NULL, 0, err, sizeof err) != 0) {
+			fprintf(stderr, "mapviz record: %s\n", err);
+			rc = 1;
+			goto done;
+		}
+		if (tui_term_open_recorded(&sr.term, &t->theme, no_color(), sr.out, rec->h, rec->w) != 0) {
+			fprintf(stderr, "mapviz record: cannot start curses on a virtual %s screen\n",
+			        tui_term_virtual_name());
+			tui_rec_stop(t, NULL, 0);
+			unlink(rec->path);
+			rc = 1;
+			goto done;
+		}
+		tui_rec_check(t);
+		script_frame(&sr);
+	}
+	for (size_t i = 0; i < ks.n && !t->quit; i++) {
+		const struct ks_item *it = &ks.items[i];
+		switch (it->kind) {
+		case KS_DELAY: sr.delay_ms = it->ms; break;
+		case KS_WAIT:
+			script_advance(&sr, t->now_ms + it->ms);
+			if (sr.text) {
+				char w[40];
+				snprintf(w, sizeof w, "wait:%" PRIu64 ".%03" PRIu64, it->ms / 1000,
+				         it->ms % 1000);
+				script_text_frame(&sr, w);
+			}
+			break;
+		case KS_KEY:
+			for (uint32_t r = 0; r < it->repeat && !t->quit; r++) {
+				script_advance(&sr, t->now_ms + sr.delay_ms);
+				script_key(&sr, it->key, it->word);
+			}
+			break;
+		}
+	}
+	if (!t->quit) /* the last screen stays a moment */
+		script_advance(&sr, t->now_ms + sr.delay_ms);
+	if (sr.out) {
+		tui_rec_time(t, t->now_ms);
+		tui_term_close_virtual(&sr.term); /* endwin: as the terminal is given back */
+		script_drain(&sr);
+		if (!tui_rec_stop(t, NULL, 0)) {
+			fprintf(stderr, "mapviz record: writing %s failed; it is cut short\n", rec->path);
+			rc = 1;
+		}
+	}
+done:
+	if (sr.out)
+		fclose(sr.out);
+	if (sr.text && sr.text != stdout) {
+		if (fclose(sr.text) != 0) {
+			fprintf(stderr, "mapviz record: %s: %s\n", rec->path, strerror(errno));
+			rc = 1;
+		}
+	} else if (sr.text && fflush(stdout) != 0) {
+		rc = 1;
+	}
+	keyscript_free(&ks);
+	t->rec = NULL;
+	pthread_mutex_destroy(&tr.mu);
+	return rc;
+}
+
+/* ---- main ---- */
+
+static int tui_main_common(int argc, char **argv, const struct tui_output_tap *tap,
+                           const struct tui_record *rec);
+
 int tui_main_tap(int argc, char **argv, const struct tui_output_tap *tap)
 {
+	return tui_main_common(argc, argv, tap, NULL);
+}
+
+int tui_main_record(int argc, char **argv, const struct tui_record *rec)
+{
+	return tui_main_common(argc, argv, NULL, rec);
+}
+
+static int tui_main_common(int argc, char **argv, const struct tui_output_tap *tap,
+                           const struct tui_record *rec)
+{
 	const char *scene_arg = NULL, *theme = NULL, *keys = NULL;
-	bool watch = false, ascii = false, dump = false, has_step = false;
+	bool watch = false, ascii = false, dump = false, has_step = false, show_rec = false;
 	int dw = 80, dh = 24;
 	uint64_t step = 0;
 	for (int i = 1; i < argc; i++) {
@@ -944,6 +1221,8 @@ int tui_main_tap(int argc, char **argv, const struct tui_output_tap *tap)
 			ascii = true;
 		} else if (strcmp(a, "--dump") == 0) {
 			dump = true;
+		} else if (strcmp(a, "--rec") == 0) {
+			show_rec = true; /* --dump: the header as while recording */
 		} else if (a[0] == '-' && a[1]) {
 			return usage("unknown option '%s'", a);
 		} else if (!scene_arg) {
@@ -983,19 +1262,52 @@ int tui_main_tap(int argc, char **argv, const struct tui_output_tap *tap)
 		goto out;
 	}
 	if (dump) {
+		t->recording = show_rec;
 		rc = dump_screen(t, dw, dh, step, has_step, keys);
+		goto out;
+	}
+	if (rec && rec->script) {
+		rc = record_script(t, rec);
 		goto out;
 	}
 	const char *why = tui_term_unusable();
 	if (why) {
-		fprintf(stderr, "mapviz: %s, so the TUI cannot start; for a transcript use `mapviz run %s`\n",
-		        why, scene_arg ? scene_arg : "SCENE");
+		if (rec)
+			fprintf(
+			    stderr,
+			    "mapviz record: %s, so nobody can drive the TUI; record a key script instead: "
+			    "mapviz record %s -o %s --keys \"space*5 n q\"\n",
+			    why, scene_arg, rec->path);
+		else
+			fprintf(stderr,
+			        "mapviz: %s, so the TUI cannot start; for a transcript use `mapviz run %s`\n",
+			        why, scene_arg ? scene_arg : "SCENE");
 		rc = 1;
 		goto out;
 	}
 	struct tui_term term;
+	struct tui_rec tr;
+	tui_rec_init(&tr, tap);
+	t->rec = &tr;
 	t->recording = tap != NULL;
-	if (tui_term_open(&term, &t->theme, no_color(), tap) != 0) {
+	if (rec) {
+		tr.force = rec->force;
+		tr.idle_limit = rec->idle_limit;
+		tr.title = rec->title;
+		snprintf(tr.base, sizeof tr.base, "%s", rec->path);
+		int rows, cols;
+		tui_term_size(&rows, &cols);
+		if (tui_rec_start(t, rec->path, cols, rows, false, NULL, 0, err, sizeof err) != 0) {
+			fprintf(stderr, "mapviz record: %s\n", err);
+			rc = 1;
+			goto out;
+		}
+	}
+	if (tui_term_open(&term, &t->theme, no_color(), &tr.tap) != 0) {
+		if (tui_rec_active(t)) {
+			tui_rec_stop(t, NULL, 0);
+			unlink(tr.path);
+		}
 		rc = 1;
 		goto out;
 	}
@@ -1018,11 +1330,29 @@ int tui_main_tap(int argc, char **argv, const struct tui_output_tap *tap)
 		tl_seek(&t->tl, step);
 		tui_after_move(t);
 	}
+	tui_rec_check(t);
 	rc = run_loop(t, &term);
-	tui_term_close(&term);
+	tui_term_close(&term); /* the relay has passed on every byte */
+	if (tui_rec_active(t)) {
+		if (tui_rec_stop(t, NULL, 0)) {
+			fprintf(stderr, "mapviz: recorded %s (play it: asciinema play %s)\n", tr.path,
+			        tr.path);
+		} else {
+			fprintf(stderr, "mapviz: writing %s failed; it is cut short\n", tr.path);
+			rc = 1;
+		}
+	} else if (tr.nstarted) {
+		fprintf(stderr, "mapviz: the last recording is %s (play it: asciinema play %s)\n", tr.path,
+		        tr.path);
+	}
 	if (tui_term_quit_requested())
 		rc = 128 + tui_term_quit_requested(); /* as a shell reports a signal */
 out:
+	if (t->rec == &tr) {
+		tui_rec_stop(t, NULL, 0);
+		pthread_mutex_destroy(&tr.mu);
+	}
+	t->rec = NULL;
 	tui_close_scene(t);
 	tui_canvas_done(&t->cv);
 	free(t);

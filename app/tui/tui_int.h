@@ -12,8 +12,10 @@
 #ifndef MV_TUI_INT_H
 #define MV_TUI_INT_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "../scene.h"
@@ -21,6 +23,7 @@
 #include "keys.h"
 #include "theme.h"
 #include "timeline.h"
+#include "tui.h"
 
 /* What a key handler did. */
 enum {
@@ -88,8 +91,9 @@ struct tui {
 	char input[64];
 	char search[64];
 	int64_t search_hit; /* log index of the highlighted match, -1 */
-	/* recording (the recording issue): the header shows ● REC when set */
+	/* recording: the header shows ● REC when set */
 	bool recording;
+	struct tui_rec *rec; /* NULL: no recording is possible (headless) */
 	/* --watch */
 	bool watch;
 	struct timespec mtime;
@@ -109,6 +113,49 @@ struct tui *tui_headless(int w, int h, bool ascii);
 void tui_headless_done(struct tui *t);
 /* Feed one key as if typed (long runs finish at once). */
 void tui_feed_key(struct tui *t, int key);
+
+/* rec.c: recording.  The terminal's tap feeds the cast in progress (and
+ * the caller's tap); r starts and stops one; markers are written at each
+ * caption, breakpoint, fatal error and goroutine picked by hand. */
+struct cast;
+struct tui_rec {
+	pthread_mutex_t mu; /* guards cast against the relay thread */
+	struct cast *cast;  /* the recording in progress, NULL */
+	const struct tui_output_tap *ext;
+	struct tui_output_tap tap; /* what the terminal gets */
+	FILE *text;                /* a transcript's markers go here, NULL */
+	char base[4096];           /* -o FILE: the first recording; later ones FILE-2.cast... */
+	char path[4096];           /* the file written now, or last */
+	int nstarted;
+	bool force;
+	double idle_limit;
+	const char *title;
+	/* what the last marker check saw */
+	int32_t caption;
+	uint64_t caption_step;
+	bool ended_bad;
+	uint64_t bp_step; /* step+1 of the last breakpoint marked, 0 none */
+};
+void tui_rec_init(struct tui_rec *r, const struct tui_output_tap *ext);
+/* Start recording to path (NULL: the next free name) at w x h; virt: the
+ * caller sets the time.  prefix: bytes to begin with (the terminal's enter
+ * sequence when starting mid-session).  -1 with err set. */
+int tui_rec_start(struct tui *t, const char *path, int w, int h, bool virt, const char *prefix,
+                  size_t nprefix, char *err, size_t errlen);
+/* Stop (suffix: bytes to end with, e.g. the restore sequence); false if
+ * writing the file failed (it is cut where it failed). */
+bool tui_rec_stop(struct tui *t, const char *suffix, size_t nsuffix);
+bool tui_rec_active(const struct tui *t);
+/* Markers: what changed since the last check; one by name. */
+void tui_rec_check(struct tui *t);
+void tui_rec_marker(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tui_rec_resize(struct tui *t, int w, int h);
+void tui_rec_time(struct tui *t, uint64_t ms);
+/* e: the screen as text (FILE.txt) and with colors (FILE.ans); a message
+ * for the flash line. */
+int tui_export_frame(struct tui *t, char *msg, size_t len);
+/* The canvas as text with ANSI colors and attributes (SGR), per theme. */
+void tui_canvas_dump_ansi(const struct tui_canvas *c, const struct tui_theme *th, FILE *f);
 
 /* views.c */
 extern const struct tui_view_ops tui_gomap_view, tui_sharded_view, tui_syncmap_view, tui_workers_view,

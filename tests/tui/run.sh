@@ -104,12 +104,12 @@ if grep -qF -f "$tmp/keys" "$top/README.md" && [ "$(grep -cF -x -f "$tmp/keys" "
 else
 	no "README's key list differs from mapviz --help"
 fi
-for cmd in run check test list bench; do
+for cmd in run record check test list bench; do
 	grep -q "^\.B $cmd\|^\.BR $cmd\|^\\\\fB$cmd" "$top/assets/mapviz.1" || grep -q "mapviz $cmd" "$top/assets/mapviz.1" ||
 		{ no "man page lacks command $cmd"; continue; }
 	ok "man page covers $cmd"
 done
-for opt in --theme --watch --ascii --dump --format --every --state --until --steps --seed --exec; do
+for opt in --theme --watch --ascii --dump --format --every --state --until --steps --seed --exec --output --force --idle-limit --title --rec; do
 	grep -qF -- "$(printf '%s' "$opt" | sed 's/-/\\-/g')" "$top/assets/mapviz.1" && ok "man page covers $opt" || no "man page lacks $opt"
 done
 
