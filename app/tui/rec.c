@@ -188,12 +188,16 @@ void tui_rec_check(struct tui *t)
 		return;
 	const struct tl_marks *m = &t->tl.m;
 	const struct mv_world *w = &t->tl.w;
-	if (m->caption >= 0 && (uint32_t)m->caption < t->sc.nnotes && m->caption != r->caption)
+	/* a caption is a chapter once each time it fires: compare with the
+	 * last one written, not with what is on screen (it comes and goes) */
+	if (m->caption >= 0 && (uint32_t)m->caption < t->sc.nnotes &&
+	    (m->caption != r->caption || m->caption_step != r->caption_step)) {
 		tui_rec_marker(t, "caption: %s", t->sc.notes[m->caption].say);
-	r->caption = m->caption;
-	r->caption_step = m->caption_step;
-	if (t->tl.hit_breakpoint && t->tl.hit_event >= 0 && r->bp_step != w->step + 1) {
-		tui_rec_marker(t, "breakpoint: %s", mv_event_name((enum mv_event_kind)t->tl.hit_event));
+		r->caption = m->caption;
+		r->caption_step = m->caption_step;
+	}
+	if (t->tl.hit_breakpoint && t->tl.hit_bp_event >= 0 && r->bp_step != w->step + 1) {
+		tui_rec_marker(t, "breakpoint: %s", mv_event_name((enum mv_event_kind)t->tl.hit_bp_event));
 		r->bp_step = w->step + 1;
 	}
 	bool bad = w->end == MV_END_FATAL || w->end == MV_END_PANIC || w->end == MV_END_DEADLOCK;

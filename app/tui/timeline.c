@@ -38,8 +38,10 @@ static void on_event(void *ctx, uint32_t w, const struct mv_event *ev)
 	tl->hit_event = (int)ev->kind;
 	const struct scene *sc = tl->sc;
 	for (uint32_t k = 0; k < sc->nbreakpoints; k++)
-		if (sc->breakpoints[k] == (int)ev->kind)
+		if (sc->breakpoints[k] == (int)ev->kind && !tl->hit_breakpoint) {
 			tl->hit_breakpoint = true;
+			tl->hit_bp_event = (int)ev->kind;
+		}
 	for (uint32_t k = 0; k < sc->nnotes; k++)
 		if (sc->notes[k].on_event && sc->notes[k].event == (int)ev->kind) {
 			e->note = (int16_t)k;
@@ -194,6 +196,7 @@ enum mv_status tl_init(struct timeline *tl, const struct scene *sc)
 	tl->m.caption = -1;
 	tl->m.phase = "";
 	tl->hit_event = -1;
+	tl->hit_bp_event = -1;
 	tl->log = mv_xcalloc(TL_LOG, sizeof *tl->log);
 	enum mv_status st = mv_world_init(&tl->w, &sc->spec);
 	if (st != MV_OK) {
@@ -285,6 +288,7 @@ bool tl_forward(struct timeline *tl)
 {
 	tl->hit_breakpoint = false;
 	tl->hit_event = -1;
+	tl->hit_bp_event = -1;
 	return run_step(tl, -1);
 }
 
@@ -292,6 +296,7 @@ bool tl_forward_unit(struct timeline *tl, bool stop_at_breakpoint)
 {
 	tl->hit_breakpoint = false;
 	tl->hit_event = -1;
+	tl->hit_bp_event = -1;
 	bool any = false;
 	while (run_step(tl, -1)) {
 		any = true;
@@ -349,6 +354,7 @@ bool tl_manual(struct timeline *tl, uint32_t i, char *why, unsigned len)
 	struct mv_world *w = &tl->w;
 	tl->hit_breakpoint = false;
 	tl->hit_event = -1;
+	tl->hit_bp_event = -1;
 	bool any = false;
 	for (;;) {
 		if (w->step < tl->nsched && tl->sched[w->step] != (uint8_t)(i | TL_MANUAL) &&
@@ -396,6 +402,7 @@ void tl_seek(struct timeline *tl, uint64_t target)
 	}
 	tl->hit_breakpoint = false;
 	tl->hit_event = -1;
+	tl->hit_bp_event = -1;
 	while (tl->w.step < target && run_step(tl, -1))
 		;
 }

@@ -92,6 +92,7 @@ struct timeline {
 	/* what the step in progress did */
 	bool hit_breakpoint;
 	int hit_event; /* an event of this kind occurred, -1 */
+	int hit_bp_event;  /* the event that matched a breakpoint, or -1 */
 };
 
 /* Set up at step 0 (the world made from sc->spec).  Returns the world's

@@ -571,7 +571,7 @@ static bool run_chunk(struct tui *t, struct loop *lp, uint64_t budget_ms)
 			break;
 		if (lp->run == RUN_BREAK && t->tl.hit_breakpoint) {
 			flash(t, "breakpoint: %s at step %" PRIu64,
-			      mv_event_name((enum mv_event_kind)t->tl.hit_event), tl_step(&t->tl));
+			      mv_event_name((enum mv_event_kind)t->tl.hit_bp_event), tl_step(&t->tl));
 			break;
 		}
 	}
@@ -591,7 +591,7 @@ static void play_tick(struct tui *t)
 		} else if (t->tl.hit_breakpoint) {
 			t->playing = false;
 			flash(t, "breakpoint: %s at step %" PRIu64 " (p plays on)",
-			      mv_event_name((enum mv_event_kind)t->tl.hit_event), tl_step(&t->tl));
+			      mv_event_name((enum mv_event_kind)t->tl.hit_bp_event), tl_step(&t->tl));
 		}
 	}
 	tui_after_move(t);

@@ -98,7 +98,7 @@ while IFS='|' read -r name scene size keys markers; do
 	fi
 done <<'EOF'
 tour|tour|100x30|space*5 wait:0.5 n b left q|caption: make\(map\[int\]int\) has no buckets yet.*;caption: Too full: a new bucket array.*;breakpoint: grow_start
-cw|concurrent-writes|100x30|delay:1 1*3 2*8 q|manual: G1 \(writer-A\);manual: G2 \(writer-B\);breakpoint: data_race;fatal: concurrent map writes
+cw|concurrent-writes|100x30|delay:1 1*3 2*8 q|manual: G1 \(writer-A\);manual: G2 \(writer-B\);breakpoint: fatal;fatal: concurrent map writes
 cw-end|concurrent-writes|80x24|End|fatal: concurrent map writes
 rlock|rlock-lock|120x40|n*4 tab tab end esc q|deadlock: .*
 syncmap|syncmap|100x30|space*12 tab down enter q|caption: .*
