@@ -530,7 +530,14 @@ static int read_byte(struct tui_term *t, int timeout_ms)
 		return -1;
 	unsigned char ch;
 	ssize_t n = read(STDIN_FILENO, &ch, 1);
-	return n == 1 ? ch : -1;
+	if (n == 1)
+		return ch;
+	if (n == 0 || (errno != EINTR && errno != EAGAIN) || (p.revents & (POLLHUP | POLLERR | POLLNVAL))) {
+		/* the terminal is gone (hung up, closed): leave as on SIGHUP
+		 * instead of polling a dead descriptor forever */
+		g_term.quit = SIGHUP;
+	}
+	return -1;
 }
 
 /* An escape sequence after ESC: CSI (ESC [) or SS3 (ESC O). */

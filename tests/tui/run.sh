@@ -311,5 +311,12 @@ if command -v bash >/dev/null 2>&1; then
 fi
 
 cp "$tmp/capture-80x24.txt" "${TUI_CAPTURE:-/dev/null}" 2>/dev/null
+# A terminal that vanishes without a SIGHUP: the TUI exits.
+if out=$(python3 "$here/hangup.py" "$BIN" "$here/scenes/tour.yaml" 2>&1); then
+	ok "terminal gone without SIGHUP: the TUI exits"
+else
+	no "terminal gone without SIGHUP: $out"
+fi
+
 echo "tui: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
