@@ -81,12 +81,12 @@ struct cont_cfg {
 
 /* A gomap behind a lock, on cache lines of its own. */
 struct cont_locked {
-	struct go_mutex mu;
-	struct gomap m;
+	alignas(GOLOCK_LINE) struct go_mutex mu;
+	alignas(GOLOCK_LINE) struct gomap m;
 };
 
 struct cont_shard {
-	struct go_rwmutex mu;
+	alignas(GOLOCK_LINE) struct go_rwmutex mu;
 	alignas(GOLOCK_LINE) struct gomap m;
 };
 
@@ -106,7 +106,7 @@ struct cont_worker {
 	struct cont_shared *sh;
 	struct gsm_thread *gt;
 	uint64_t ops;
-	int64_t sum;
+	uint64_t sum;
 };
 
 static uint64_t cont_now_ns(void)
@@ -146,7 +146,7 @@ static inline uint32_t shard_of(int64_t key)
 		uint64_t nkeys = (uint64_t)sh_->cfg.keys;                   \
 		uint64_t rpct = (uint64_t)sh_->cfg.read_pct;                \
 		bool churn = sh_->cfg.churn;                                \
-		int64_t sum = 0;                                            \
+		uint64_t sum = 0; /* wraps, as Go's int64 sum does */       \
 		(void)churn;                                                \
 		while (!atomic_load_explicit(&sh_->start, memory_order_acquire)) \
 			sched_yield();                                      \
@@ -171,7 +171,7 @@ static void *run_mutex(void *arg)
 			go_mutex_lock(&l->mu);
 			gomap_load(&l->m, key, &v);
 			go_mutex_unlock(&l->mu);
-			sum += v;
+			sum += (uint64_t)v;
 		} else if (!churn) {
 			go_mutex_lock(&l->mu);
 			gomap_store(&l->m, key, (int64_t)x);
@@ -189,14 +189,14 @@ static void *run_mutex(void *arg)
 }
 
 static inline void shard_op(struct cont_shard *s, int64_t key, bool is_read, bool churn, uint64_t x,
-			    int64_t *sum)
+			    uint64_t *sum)
 {
 	if (is_read) {
 		int64_t v = 0;
 		go_rwmutex_rlock(&s->mu);
 		gomap_load(&s->m, key, &v);
 		go_rwmutex_runlock(&s->mu);
-		*sum += v;
+		*sum += (uint64_t)v;
 	} else if (!churn) {
 		go_rwmutex_lock(&s->mu);
 		gomap_store(&s->m, key, (int64_t)x);
@@ -235,7 +235,7 @@ static void *run_syncmap(void *arg)
 		if (is_read) {
 			int64_t v;
 			if (gosyncmap_load(t, key, &v))
-				sum += v;
+				sum += (uint64_t)v;
 		} else if (!churn) {
 			gosyncmap_store(t, key, (int64_t)x);
 		} else {
@@ -419,7 +419,7 @@ static const char cont_usage[] =
 	"usage: mapviz bench contention --impl mutex|rwmutex|syncmap|sharded [--threads T]\n"
 	"         [--read-pct R] [--mode update|churn] [--keys K] [--seconds S]\n"
 	"  T threads (default 2) run for S seconds (default 1, decimals allowed) on a map\n"
-	"  preloaded with K keys (default 10000): R%% loads (default 90), the rest stores\n"
+	"  preloaded with K keys (default 10000): R% loads (default 90), the rest stores\n"
 	"  (update) or delete+store pairs (churn) of random keys.  Prints ops_per_sec,\n"
 	"  lock_waits and handoffs, one per line.  bench/go/contention is the Go twin.\n";
 
@@ -597,8 +597,7 @@ int bench_contention(int argc, char **argv)
 		atomic_store_explicit(&sh->stop, 1, memory_order_relaxed);
 		t1 = cont_now_ns();
 	}
-	uint64_t total = 0;
-	int64_t sink = 0;
+	uint64_t total = 0, sink = 0;
 	for (uint32_t i = 0; i < started; i++) {
 		pthread_join(w[i].th, NULL);
 		total += w[i].ops;
@@ -611,11 +610,6 @@ int bench_contention(int argc, char **argv)
 	printf("ops_per_sec %.0f\n", (double)total * 1e9 / (double)(t1 - t0));
 	printf("lock_waits %" PRIu64 "\n", lc.waits);
 	printf("handoffs %" PRIu64 "\n", lc.handoffs);
-	if (getenv("MAPVIZ_BENCH_DEBUG")) {
-		extern _Atomic uint64_t gl_dbg[8];
-		fprintf(stderr, "sleeps %" PRIu64 " starving %" PRIu64 " kicks %lu dozes %lu ready-from spin %lu doze %lu sleep %lu\n", lc.sleeps, lc.starving,
-			(unsigned long)gl_dbg[0], (unsigned long)gl_dbg[1], (unsigned long)gl_dbg[2], (unsigned long)gl_dbg[3], (unsigned long)gl_dbg[4]);
-	}
 	rc = fflush(stdout) == 0 ? 0 : 1;
 out:
 	cont_teardown(sh);

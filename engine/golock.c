@@ -5,17 +5,37 @@
  *
  * Memory ordering.  Go's atomics are sequentially consistent; the ports
  * keep seq_cst wherever the algorithm relies on a store-then-load order
- * (semaphore count vs nwait, the Dekker pattern of semacquire1 and
- * semrelease1) and use acquire/release for the plain lock hand-offs.  On
- * x86-64 the difference costs nothing: every read-modify-write is a locked
- * instruction and seq_cst loads are plain loads.
+ * (the semaphore count against nwait: semacquire1 and semrelease1 form a
+ * Dekker pattern) and use acquire/release for the plain lock hand-offs.
+ * On x86-64 the difference costs nothing: every read-modify-write is a
+ * locked instruction and seq_cst loads are plain loads.
  *
- * Parking.  Go parks a goroutine and its M runs another one (or spins a
- * while looking for work before the M sleeps).  A thread here parks on its
- * waiter's futex word: it first polls the word for a short while (a wake-up
- * that comes within a few microseconds costs no system call on either
- * side), then sleeps in FUTEX_WAIT.  The queue order, the counts and the
- * handoff tickets are exactly sema.go's; only the cost of a sleep differs.
+ * Parking (what Go's scheduler does, which C has to provide).  The queue
+ * order, the counts and the handoff tickets are exactly sema.go's; how a
+ * queued thread waits, and how soon a readied one runs again, is the
+ * scheduler's business, and it matters more than anything else for
+ * throughput.  On this kind of machine a FUTEX_WAKE that has to bring an
+ * idle CPU back costs tens of microseconds (a goroutine switch on one P a
+ * fraction of one), so two policies, chosen per semaphore:
+ *
+ *  - lazy (a standalone Mutex: the mutex impl, sync.Map's mu).  A waiter
+ *    readied in normal mode holds nothing: it only gets to compete again.
+ *    Go puts it in the readier's P.runnext, where it runs when that
+ *    goroutine blocks, or when an idle P steals it after usleep(3) (some
+ *    60 us with Linux's timer slack); meanwhile the running goroutine has
+ *    the mutex to itself.  Here the readier only marks the waiter ready
+ *    and remembers it as its "runnext" (no system call); the waiter, dozing
+ *    in timed futex waits of GOLOCK_DOZE_NS, runs on at the end of its
+ *    doze, or at once when its readier blocks (kick_runnext).  A handoff
+ *    (starvation mode) wakes the new owner at once and yields, as Go does.
+ *
+ *  - eager (an RWMutex's w, readerSem and writerSem).  A readied reader or
+ *    writer holds the lock: it must run now.  Before queueing the thread
+ *    polls the count a little (the releasing side is usually a critical
+ *    section of a few dozen nanoseconds away), after queueing it polls
+ *    its word for about a microsecond, then sleeps; a release wakes a
+ *    sleeper at once.  w is eager too: measured, a lazily readied writer
+ *    cost sharded maps on 8 threads a third of their throughput.
  */
 #include "golock.h"
 
@@ -37,6 +57,14 @@ const char *golock_strerror(int err)
 		return "";
 	}
 }
+
+/* Parking parameters (see the top of the file). */
+enum {
+	GOLOCK_DOZE_NS = 20000,  /* one timed wait of a lazy waiter */
+	GOLOCK_DOZES = 20,       /* then it sleeps until woken */
+	GOLOCK_PRESPIN = 128,    /* eager: PAUSEs polling the count first */
+	GOLOCK_PARK_POLLS = 4,   /* eager: rounds of 30 PAUSEs on the word */
+};
 
 /* ------------------------------------------------------------------ */
 /* CPU and OS helpers                                                  */
@@ -64,12 +92,22 @@ static int64_t nanotime(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static void futex_wait(_Atomic uint32_t *word, uint32_t val)
+/* Sleep while *word == val (at most ns nanoseconds if ns > 0).  Returns on
+ * a wake-up, a timeout, a signal, or at once if the word already changed:
+ * callers recheck. */
+static void futex_wait(_Atomic uint32_t *word, uint32_t val, long ns)
 {
-	/* EINTR, EAGAIN (the word already changed): the caller rechecks */
-	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+	struct timespec ts = {0, ns};
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, val, ns > 0 ? &ts : NULL, NULL, 0);
 }
 
+/* Wake the thread waiting on word if the word holds val: a wake-up that
+ * comes late, after its waiter moved on to a new park at the same address
+ * (the word changed), does nothing. */
+static void futex_wake_if(_Atomic uint32_t *word, uint32_t val)
+{
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_CMP_REQUEUE_PRIVATE, 1, (void *)0, (uint32_t *)word, val);
+}
 
 static bool more_than_one_cpu(void)
 {
@@ -78,77 +116,49 @@ static bool more_than_one_cpu(void)
 }
 
 /* ------------------------------------------------------------------ */
-/* runtime/sema.go                                                     */
+/* parking: Go's gopark / goready                                      */
 
 /*
- * A queued waiter (Go's sudog).  `state` is its futex word: a phase in the
- * low two bits and, above them, a generation number that differs between
- * successive parks of one thread, so a late wake-up meant for an earlier
- * park (the word sits at the same stack address every time) can be told
- * apart and dropped.
+ * A queued waiter (Go's sudog), on the waiting thread's stack.  `state` is
+ * its futex word: a phase in the low two bits and, above them, the
+ * thread's park count, so that successive parks at the same stack address
+ * have different words.
  */
 enum {
-	W_SPINNING = 0, /* polling the word on its CPU */
-	W_DOZING = 1,   /* in FUTEX_WAIT with a short timeout, rechecking */
-	W_SLEEPING = 2, /* in FUTEX_WAIT without timeout: needs a wake-up */
-	W_READY = 3,    /* readied: may run on (set with fetch_or) */
+	W_SPINNING = 0, /* polling the word */
+	W_DOZING = 1,   /* lazy: in timed futex waits */
+	W_SLEEPING = 2, /* in an untimed futex wait: needs a wake-up */
+	W_READY = 3,    /* readied (set with fetch_or) */
 	W_PHASE = 3,
 };
 
 struct golock_waiter {
 	struct golock_waiter *next; /* under the root's qlock */
-	uint32_t ticket;            /* handoff: written before state := READY */
+	uint32_t ticket;            /* handoff: written before the READY bit */
 	_Atomic uint32_t state;
 };
 
-#include <stdlib.h>
-static int tun(const char *n, int d) { const char *v = getenv(n); return v ? atoi(v) : d; }
-static int tun_spins = -1, tun_dozes, tun_doze_ns, tun_lazy, tun_kick, tun_pspins, tun_pyields;
-static void tun_init(void)
-{
-	if (tun_spins >= 0)
-		return;
-	tun_dozes = tun("GL_DOZES", 20);
-	tun_doze_ns = tun("GL_DOZE_NS", 3000);
-	tun_lazy = tun("GL_LAZY", 1);
-	tun_kick = tun("GL_KICK", 1);
-	tun_spins = tun("GL_SPINS", 0);
-	tun_pspins = tun("GL_PSPINS", 16);
-	tun_pyields = tun("GL_POLL_US", 20);
-}
-_Atomic uint64_t gl_dbg[8];
-#define DBG(i) atomic_fetch_add_explicit(&gl_dbg[i], 1, memory_order_relaxed)
-
-/* Per-thread scheduler state, the part of Go's M and P a thread needs. */
+/*
+ * Per-thread scheduler state (Go keeps it in the M and the P): the park
+ * count, and "runnext", a lazily readied waiter's word with its readied
+ * value.  Only the address is kept, never dereferenced: the waiter may be
+ * gone, and futex_wake_if on a stale word does nothing.
+ */
 struct golock_self {
-	uint32_t gen; /* of the thread's parks */
-	/* runnext: a waiter this thread readied lazily (its word and the
-	 * word's readied value), see ready() */
+	uint32_t parks;
 	_Atomic uint32_t *next_word;
 	uint32_t next_val;
 };
 static _Thread_local struct golock_self self;
 
-/* Wake the thread waiting on word if word still holds val (a stale
- * wake-up for an earlier park finds another value and does nothing). */
-static void futex_wake_if(_Atomic uint32_t *word, uint32_t val)
-{
-	syscall(SYS_futex, (uint32_t *)word, FUTEX_CMP_REQUEUE_PRIVATE, 1, (void *)0, (uint32_t *)word, val);
-}
-
+/* The thread is about to block: its runnext runs now (Go: a P whose
+ * goroutine blocks runs P.runnext next). */
 static void kick_runnext(void)
 {
 	if (self.next_word) {
-		DBG(0);
 		futex_wake_if(self.next_word, self.next_val);
 		self.next_word = NULL;
 	}
-}
-
-static void futex_doze(_Atomic uint32_t *word, uint32_t val, long ns)
-{
-	struct timespec ts = {0, ns};
-	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, val, &ts, NULL, 0);
 }
 
 static inline bool is_ready(struct golock_waiter *w)
@@ -156,94 +166,71 @@ static inline bool is_ready(struct golock_waiter *w)
 	return (atomic_load_explicit(&w->state, memory_order_acquire) & W_PHASE) == W_READY;
 }
 
-/* The word of a new park: a fresh generation, phase SPINNING. */
-static uint32_t park_word(void)
+/* gopark: until a releaser readies w (queued on a semaphore by the caller). */
+static void park(struct golock_waiter *w, bool lazy, struct golock_stats *st)
 {
-	self.gen += 1u << 2;
-	return self.gen;
-}
-
-/*
- * gopark: until a releaser readies w.  The thread blocks, so first its
- * runnext may run (a P whose goroutine blocks runs runnext).  Then, like
- * an idle M: spin briefly, doze in short timed waits (an idle P steals a
- * goroutine readied on a busy P only after usleep(3)), and at last sleep
- * until woken.
- */
-static void park(struct golock_waiter *w, bool poll, struct golock_stats *st)
-{
-	tun_init();
-	if (tun_kick)
-		kick_runnext();
+	kick_runnext();
 	uint32_t gen = atomic_load_explicit(&w->state, memory_order_relaxed) & ~(uint32_t)W_PHASE;
 	uint32_t cur = gen | W_SPINNING;
-	if (poll) {
-		for (int i = 0; i < tun_pspins; i++) {
-			if (is_ready(w))
+	if (lazy) {
+		/* ready by the end of a doze, or woken: a kick or a handoff
+		 * (a handoff's ticket means run now) */
+		atomic_compare_exchange_strong_explicit(&w->state, &cur, gen | W_DOZING, memory_order_acq_rel,
+							memory_order_acquire);
+		for (int i = 0; i < GOLOCK_DOZES; i++) {
+			uint32_t v = atomic_load_explicit(&w->state, memory_order_acquire);
+			if ((v & W_PHASE) == W_READY && w->ticket)
 				return;
-			procyield(30);
-		}
-		int64_t until = nanotime() + (int64_t)tun_pyields * 1000;
-		while (!is_ready(w)) {
-			if (nanotime() > until)
-				break;
-			sched_yield();
-		}
-		if (is_ready(w))
-			return;
-	} else {
-		for (int i = 0; i < tun_spins; i++) {
-			if (is_ready(w))
-				return;
-			procyield(30);
-		}
-		if (!atomic_compare_exchange_strong_explicit(&w->state, &cur, gen | W_DOZING, memory_order_acq_rel,
-							     memory_order_acquire))
-			return; /* readied meanwhile */
-		for (int i = 0; i < tun_dozes; i++) {
-			DBG(1);
-			futex_doze(&w->state, gen | W_DOZING, tun_doze_ns);
+			futex_wait(&w->state, v, GOLOCK_DOZE_NS);
 			if (is_ready(w))
 				return;
 		}
 		cur = gen | W_DOZING;
+	} else {
+		for (int i = 0; i < GOLOCK_PARK_POLLS; i++) {
+			if (is_ready(w))
+				return;
+			procyield(30);
+		}
 	}
 	if (!atomic_compare_exchange_strong_explicit(&w->state, &cur, gen | W_SLEEPING, memory_order_acq_rel,
 						     memory_order_acquire))
-		return;
+		return; /* readied meanwhile */
 	atomic_fetch_add_explicit(&st->sleeps, 1, memory_order_relaxed);
 	while (!is_ready(w))
-		futex_wait(&w->state, gen | W_SLEEPING);
+		futex_wait(&w->state, gen | W_SLEEPING, 0);
 }
 
 /*
- * goready: w's thread may run on.  urgent (a handoff, Go's goyield): wake
- * it now.  Otherwise a dozing waiter becomes this thread's runnext and
- * resumes by itself within one doze, or at once if this thread blocks
- * first; the previous runnext is woken (Go moves it to the run queue,
+ * goready: w's thread may run on.  urgent: as soon as possible (a sleeper
+ * is woken, a dozer too).  Otherwise w becomes this thread's runnext: no
+ * system call now; it runs at the end of its doze or when this thread
+ * blocks.  A previous runnext is kicked (Go moves it to the run queue,
  * where an idle P takes it at once).
  */
 static void ready(struct golock_waiter *w, bool urgent)
 {
 	uint32_t old = atomic_fetch_or_explicit(&w->state, W_READY, memory_order_acq_rel);
-	uint32_t val = old | W_READY;
-	DBG(2 + (old & 3));
-	switch (old & W_PHASE) {
-	case W_SLEEPING:
+	uint32_t val = old | W_READY, phase = old & W_PHASE;
+	if (phase == W_SLEEPING || (phase == W_DOZING && urgent)) {
 		futex_wake_if(&w->state, val);
-		break;
-	case W_DOZING:
-		if (urgent || !tun_lazy) {
-			futex_wake_if(&w->state, val);
-		} else {
-			kick_runnext();
-			self.next_word = &w->state;
-			self.next_val = val;
-		}
-		break;
-	default:
-		break;
+	} else if (!urgent) {
+		kick_runnext();
+		self.next_word = &w->state;
+		self.next_val = val;
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* runtime/sema.go                                                     */
+
+static void sema_init(struct golock_sema *s, bool lazy)
+{
+	atomic_init(&s->count, 0);
+	atomic_init(&s->nwait, 0);
+	atomic_init(&s->qlock, 0);
+	s->head = s->tail = NULL;
+	s->lazy = lazy;
 }
 
 /* semaRoot.lock (a runtime mutex): spin, then yield the CPU. */
@@ -276,14 +263,23 @@ static bool can_acquire(struct golock_sema *s)
 	return false;
 }
 
-/* semacquire1(addr, lifo): R12. */
+/* semacquire1(addr, lifo): R12.  Counts a wait each time it queues. */
 static void sema_acquire(struct golock_sema *s, bool lifo, struct golock_stats *st)
 {
 	if (can_acquire(s))
 		return;
+	if (!s->lazy) {
+		/* the easy case, a little later (see the top of the file) */
+		for (int i = 0; i < GOLOCK_PRESPIN; i++) {
+			cpu_relax();
+			if (atomic_load_explicit(&s->count, memory_order_relaxed) && can_acquire(s))
+				return;
+		}
+	}
 	struct golock_waiter w;
 	for (;;) {
 		qlock(s);
+		/* disable the easy case in sema_release, then check again */
 		atomic_fetch_add_explicit(&s->nwait, 1, memory_order_seq_cst);
 		if (can_acquire(s)) {
 			atomic_fetch_sub_explicit(&s->nwait, 1, memory_order_seq_cst);
@@ -292,7 +288,8 @@ static void sema_acquire(struct golock_sema *s, bool lifo, struct golock_stats *
 		}
 		/* root.queue: FIFO at the tail, lifo at the head */
 		w.ticket = 0;
-		atomic_store_explicit(&w.state, park_word(), memory_order_relaxed);
+		self.parks++;
+		atomic_store_explicit(&w.state, self.parks << 2 | W_SPINNING, memory_order_relaxed);
 		if (lifo) {
 			w.next = s->head;
 			s->head = &w;
@@ -308,7 +305,7 @@ static void sema_acquire(struct golock_sema *s, bool lifo, struct golock_stats *
 		}
 		qunlock(s);
 		atomic_fetch_add_explicit(&st->waits, 1, memory_order_relaxed);
-		park(&w, s->poll, st);
+		park(&w, s->lazy, st);
 		if (w.ticket || can_acquire(s))
 			return;
 	}
@@ -319,7 +316,7 @@ static bool sema_release(struct golock_sema *s, bool handoff)
 {
 	atomic_fetch_add_explicit(&s->count, 1, memory_order_seq_cst);
 	if (atomic_load_explicit(&s->nwait, memory_order_seq_cst) == 0)
-		return false;
+		return false; /* easy case: no waiter */
 	qlock(s);
 	if (atomic_load_explicit(&s->nwait, memory_order_seq_cst) == 0) {
 		qunlock(s);
@@ -338,7 +335,7 @@ static bool sema_release(struct golock_sema *s, bool handoff)
 	bool handed = handoff && can_acquire(s);
 	if (handed)
 		w->ticket = 1;
-	ready(w, handed || s->poll);
+	ready(w, handed || !s->lazy);
 	if (handed)
 		sched_yield(); /* goyield: let the new owner run */
 	return handed;
@@ -347,19 +344,25 @@ static bool sema_release(struct golock_sema *s, bool handoff)
 /* ------------------------------------------------------------------ */
 /* sync.Mutex                                                          */
 
-void go_mutex_init(struct go_mutex *m)
+static void stats_init(struct golock_stats *st)
+{
+	atomic_init(&st->waits, 0);
+	atomic_init(&st->sleeps, 0);
+	atomic_init(&st->handoffs, 0);
+	atomic_init(&st->starving, 0);
+}
+
+static void mutex_init(struct go_mutex *m, bool lazy)
 {
 	atomic_init(&m->state, 0);
 	m->can_spin = more_than_one_cpu();
-	atomic_init(&m->sema.count, 0);
-	atomic_init(&m->sema.nwait, 0);
-	atomic_init(&m->sema.qlock, 0);
-	m->sema.head = m->sema.tail = NULL;
-	m->sema.poll = tun("GL_MUPOLL", 0);
-	atomic_init(&m->st.waits, 0);
-	atomic_init(&m->st.sleeps, 0);
-	atomic_init(&m->st.handoffs, 0);
-	atomic_init(&m->st.starving, 0);
+	sema_init(&m->sema, lazy);
+	stats_init(&m->st);
+}
+
+void go_mutex_init(struct go_mutex *m)
+{
+	mutex_init(m, true);
 }
 
 bool go_mutex_trylock(struct go_mutex *m)
@@ -479,26 +482,14 @@ void go_mutex_counts(const struct go_mutex *m, struct golock_counts *c)
 /* ------------------------------------------------------------------ */
 /* sync.RWMutex                                                        */
 
-static void sema_init(struct golock_sema *s, bool poll)
-{
-	s->poll = poll;
-	atomic_init(&s->count, 0);
-	atomic_init(&s->nwait, 0);
-	atomic_init(&s->qlock, 0);
-	s->head = s->tail = NULL;
-}
-
 void go_rwmutex_init(struct go_rwmutex *rw)
 {
-	go_mutex_init(&rw->w);
 	atomic_init(&rw->reader_count, 0);
 	atomic_init(&rw->reader_wait, 0);
-	sema_init(&rw->writer_sem, true);
-	sema_init(&rw->reader_sem, true);
-	atomic_init(&rw->st.waits, 0);
-	atomic_init(&rw->st.sleeps, 0);
-	atomic_init(&rw->st.handoffs, 0);
-	atomic_init(&rw->st.starving, 0);
+	mutex_init(&rw->w, false);
+	sema_init(&rw->writer_sem, false);
+	sema_init(&rw->reader_sem, false);
+	stats_init(&rw->st);
 }
 
 /* R3: a writer is pending or active */

@@ -12,10 +12,12 @@
  *    spin lock, nwait, a FIFO queue where a "lifo" waiter goes to the
  *    head).  A waiter queues a struct golock_waiter that lives on its own
  *    stack and parks on the waiter's private 32-bit futex word; a release
- *    dequeues exactly one waiter and wakes exactly that thread, so the
+ *    dequeues exactly one waiter and readies exactly that thread, so the
  *    queue order is Go's, not the kernel's.  With `handoff` (a Mutex in
  *    starvation mode) the releaser takes the count on the waiter's behalf
- *    (Go's ticket) and yields the CPU, as Go's semrelease1 does.
+ *    (Go's ticket) and yields the CPU, as Go's semrelease1 does.  How a
+ *    parked thread waits and how soon a readied one runs is the part of
+ *    Go's scheduler C has to supply; golock.c explains the two policies.
  *
  *  - struct go_mutex: MU1-MU5.  state = locked | woken | starving | waiters
  *    << 3; normal mode lets newcomers barge and spin (at most 4 rounds of
@@ -31,18 +33,18 @@
  * Every hand-off of data between threads goes through an atomic with
  * acquire/release (or stronger) ordering; the futex calls only sleep and
  * wake, they are never what orders memory (ThreadSanitizer does not see
- * them).  Hot words sit on their own 64-byte cache lines.
+ * them).
  *
  * Misuse is reported, not fatal: an Unlock/RUnlock that Go answers with
  * "fatal error: sync: ..." returns a negative golock_err (after changing
  * the state exactly as Go does before it dies).  A lock must be set up with
  * its _init function; it owns no memory, so there is no _done.
  *
- * Counters (relaxed atomics on their own cache line, per lock):
+ * Counters (relaxed atomics, per lock, touched only on slow paths):
  * waits = semacquires that queued (a goroutine would park), sleeps = of
- * those, the ones that really slept in the kernel, handoffs = starvation-
- * mode Unlocks that handed the mutex over, starving = switches of the
- * mutex into starvation mode.
+ * those, the ones that ended in an untimed kernel sleep, handoffs =
+ * starvation-mode Unlocks that handed the mutex over, starving = switches
+ * of the mutex into starvation mode.
  */
 #ifndef MV_GOLOCK_H
 #define MV_GOLOCK_H
@@ -88,29 +90,36 @@ struct golock_sema {
 	_Atomic uint32_t nwait;   /* semaRoot.nwait: queued waiters */
 	_Atomic uint32_t qlock;   /* semaRoot.lock: guards head/tail */
 	struct golock_waiter *head, *tail;
-	bool poll; /* waiters poll (hold the lock once readied) rather than doze */
+	bool lazy; /* how its waiters park and are readied (golock.c) */
 };
 
 struct golock_stats {
-	alignas(GOLOCK_LINE) _Atomic uint64_t waits;
+	_Atomic uint64_t waits;
 	_Atomic uint64_t sleeps;
 	_Atomic uint64_t handoffs;
 	_Atomic uint64_t starving;
 };
 
+/*
+ * Layout.  As in Go, a Mutex's state word and an RWMutex's readerCount,
+ * readerWait and w.state share one cache line: a lock taken by another
+ * CPU costs one line transfer, not two.  The semaphores' queues, touched
+ * only on slow paths, follow.  A lock is not padded itself: embed it on a
+ * line of its own (alignas(GOLOCK_LINE)) when its neighbours are hot.
+ */
 struct go_mutex {
-	alignas(GOLOCK_LINE) _Atomic int32_t state; /* MU1 */
-	bool can_spin;                              /* more than one CPU */
+	_Atomic int32_t state; /* MU1 */
+	bool can_spin;         /* more than one CPU */
 	struct golock_sema sema;
 	struct golock_stats st;
 };
 
 struct go_rwmutex {
-	struct go_mutex w;                                 /* R1: serializes writers */
-	alignas(GOLOCK_LINE) _Atomic int32_t reader_count; /* R2 */
+	_Atomic int32_t reader_count; /* R2 */
 	_Atomic int32_t reader_wait;
-	alignas(GOLOCK_LINE) struct golock_sema writer_sem;
-	alignas(GOLOCK_LINE) struct golock_sema reader_sem;
+	struct go_mutex w;            /* R1: serializes writers */
+	struct golock_sema writer_sem;
+	struct golock_sema reader_sem;
 	struct golock_stats st; /* waits on writer_sem and reader_sem */
 };
 

@@ -113,7 +113,7 @@ struct gosyncmap {
 	uint32_t nthreads;
 	struct gsm_thread *threads;
 	void *threads_mem;
-	struct go_mutex mu;
+	alignas(GOLOCK_LINE) struct go_mutex mu;
 	/* under mu */
 	struct gsm_map *dirty; /* NULL = nil */
 	int64_t misses;

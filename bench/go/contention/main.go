@@ -224,6 +224,40 @@ func runSharded(p params, sh *[nShards]shard, id int, res *result, wg *sync.Wait
 	atomic.AddInt64(&sink, sum)
 }
 
+// check: every preloaded key still present and nothing else, as the C
+// side checks after its run.
+func check(impl string, keys int64, plain map[int64]int64, sm *sync.Map, sh *[nShards]shard) {
+	var count, found int64
+	for i := int64(0); i < keys; i++ {
+		k := int64(splitmix64(uint64(i)))
+		var ok bool
+		switch impl {
+		case "mutex", "rwmutex":
+			_, ok = plain[k]
+		case "syncmap":
+			_, ok = sm.Load(k)
+		case "sharded":
+			_, ok = sh[shardOf(k)].m[k]
+		}
+		if ok {
+			found++
+		}
+	}
+	switch impl {
+	case "mutex", "rwmutex":
+		count = int64(len(plain))
+	case "syncmap":
+		sm.Range(func(k, v interface{}) bool { count++; return true })
+	case "sharded":
+		for i := range sh {
+			count += int64(len(sh[i].m))
+		}
+	}
+	if count != keys || found != keys {
+		fail("self-check: %d entries, %d of %d keys found", count, found, keys)
+	}
+}
+
 func main() {
 	fs := flag.NewFlagSet("contention", flag.ContinueOnError)
 	impl := fs.String("impl", "", "mutex | rwmutex | syncmap | sharded")
@@ -321,6 +355,7 @@ func main() {
 	for i := range res {
 		total += res[i].ops
 	}
+	check(*impl, *keys, plain, &sm, sh)
 	fmt.Printf("ops_per_sec %.0f\n", float64(total)/elapsed.Seconds())
 	fmt.Println("lock_waits 0")
 	fmt.Println("handoffs 0")
