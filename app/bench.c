@@ -75,7 +75,7 @@ static bool bench_parse_int(const char *cmd, const char *opt, const char *s, int
  * "--name=VALUE".  On a match sets *val (NULL if the value is missing) and
  * advances *i past the value.
  */
-static bool bench_opt(int argc, char **argv, int *i, const char *name, const char **val)
+bool bench_opt(int argc, char **argv, int *i, const char *name, const char **val)
 {
 	const char *a = argv[*i];
 	size_t len = strlen(name);

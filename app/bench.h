@@ -13,8 +13,14 @@
 #ifndef MV_BENCH_H
 #define MV_BENCH_H
 
+#include <stdbool.h>
+
 /* argv[0] is "bench".  Returns the process exit status: 0 on success, 1 on a
  * usage error or a failed self-check (message on stderr). */
 int cmd_bench(int argc, char **argv);
+
+/* Match argv[*i] against option `name` taking a value, as "--name VALUE"
+ * or "--name=VALUE"; on a match set *val (NULL if missing) and advance *i. */
+bool bench_opt(int argc, char **argv, int *i, const char *name, const char **val);
 
 #endif

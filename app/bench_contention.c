@@ -29,6 +29,7 @@
  * "handoffs N" (starvation-mode Unlocks handing the mutex over).  After the
  * run every key must still be present (the self-check).
  */
+#include "bench.h"
 #include "bench_contention.h"
 
 #include <errno.h>
@@ -423,22 +424,6 @@ static const char cont_usage[] =
 	"  (update) or delete+store pairs (churn) of random keys.  Prints ops_per_sec,\n"
 	"  lock_waits and handoffs, one per line.  bench/go/contention is the Go twin.\n";
 
-static bool cont_opt(int argc, char **argv, int *i, const char *name, const char **val)
-{
-	const char *a = argv[*i];
-	size_t len = strlen(name);
-	if (strncmp(a, name, len) != 0)
-		return false;
-	if (a[len] == '=') {
-		*val = a + len + 1;
-		return true;
-	}
-	if (a[len] != '\0')
-		return false;
-	*val = *i + 1 < argc ? argv[++*i] : NULL;
-	return true;
-}
-
 static bool cont_missing(const char *opt, const char *val)
 {
 	if (!val)
@@ -502,7 +487,7 @@ static bool cont_parse(int argc, char **argv, struct cont_cfg *c, bool *help)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			*help = true;
 			return true;
-		} else if (cont_opt(argc, argv, &i, "--impl", &val)) {
+		} else if (bench_opt(argc, argv, &i, "--impl", &val)) {
 			if (cont_missing("--impl", val))
 				return false;
 			int k = 0;
@@ -515,16 +500,16 @@ static bool cont_parse(int argc, char **argv, struct cont_cfg *c, bool *help)
 			}
 			c->impl = (enum cont_impl)k;
 			have_impl = true;
-		} else if (cont_opt(argc, argv, &i, "--threads", &val)) {
+		} else if (bench_opt(argc, argv, &i, "--threads", &val)) {
 			if (!cont_int("--threads", val, 1, CONT_MAX_THREADS, &c->threads))
 				return false;
-		} else if (cont_opt(argc, argv, &i, "--read-pct", &val)) {
+		} else if (bench_opt(argc, argv, &i, "--read-pct", &val)) {
 			if (!cont_int("--read-pct", val, 0, 100, &c->read_pct))
 				return false;
-		} else if (cont_opt(argc, argv, &i, "--keys", &val)) {
+		} else if (bench_opt(argc, argv, &i, "--keys", &val)) {
 			if (!cont_int("--keys", val, 1, CONT_MAX_KEYS, &c->keys))
 				return false;
-		} else if (cont_opt(argc, argv, &i, "--mode", &val)) {
+		} else if (bench_opt(argc, argv, &i, "--mode", &val)) {
 			if (cont_missing("--mode", val))
 				return false;
 			if (strcmp(val, "update") && strcmp(val, "churn")) {
@@ -533,7 +518,7 @@ static bool cont_parse(int argc, char **argv, struct cont_cfg *c, bool *help)
 				return false;
 			}
 			c->churn = !strcmp(val, "churn");
-		} else if (cont_opt(argc, argv, &i, "--seconds", &val)) {
+		} else if (bench_opt(argc, argv, &i, "--seconds", &val)) {
 			if (!cont_seconds(val, &c->ns))
 				return false;
 		} else {

@@ -701,10 +701,12 @@ static void draw_map_body(struct tui *t, struct tui_view *v, struct tui_rect r, 
 	free(rows);
 }
 
-static int map_key(struct tui *t, struct tui_view *v, enum tui_action a)
+/* Up/Down/PgUp/PgDn move a view's selection; a page is what it last drew,
+ * or `page` rows before its first draw. */
+static int move_selection(struct tui_view *v, enum tui_action a, int page)
 {
-	(void)t;
-	int page = v->page > 0 ? v->page : 8;
+	if (v->page > 0)
+		page = v->page;
 	switch (a) {
 	case TA_UP: v->sel--; break;
 	case TA_DOWN: v->sel++; break;
@@ -717,6 +719,12 @@ static int map_key(struct tui *t, struct tui_view *v, enum tui_action a)
 	if (v->sel < 0)
 		v->sel = 0;
 	return TUI_HANDLED | TUI_REDRAW;
+}
+
+static int map_key(struct tui *t, struct tui_view *v, enum tui_action a)
+{
+	(void)t;
+	return move_selection(v, a, 8);
 }
 
 static void gomap_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
@@ -1130,19 +1138,7 @@ static void workers_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 static int list_key(struct tui *t, struct tui_view *v, enum tui_action a)
 {
 	(void)t;
-	int page = v->page > 0 ? v->page : 4;
-	switch (a) {
-	case TA_UP: v->sel--; break;
-	case TA_DOWN: v->sel++; break;
-	case TA_PGUP: v->sel -= page; break;
-	case TA_PGDN: v->sel += page; break;
-	default: return TUI_UNHANDLED;
-	}
-	if (v->sel >= v->nitems)
-		v->sel = v->nitems - 1;
-	if (v->sel < 0)
-		v->sel = 0;
-	return TUI_HANDLED | TUI_REDRAW;
+	return move_selection(v, a, 4);
 }
 
 const struct tui_view_ops tui_workers_view = {"goroutines", workers_draw, list_key};
