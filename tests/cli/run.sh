@@ -69,6 +69,26 @@ for f in "$here"/../../scenes/*.yaml "$here"/../go/*.yaml "$S"/cli-*.yaml; do
 	fi
 done
 
+# --until, --steps, --seed do what run --help says.
+"$BIN" run tour --format jsonl --every event --until grow_start >"$tmp/u.jsonl" 2>/dev/null
+python3 - "$tmp/u.jsonl" >"$tmp/err" 2>&1 <<'PY' && ok "--until stops after the step of the first such event" || no "--until: $(cat "$tmp/err")"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+grows = [l for l in lines if l.get("event") == "grow_start"]
+assert len(grows) == 1, "exactly one grow_start, got %d" % len(grows)
+end = lines[-1]
+assert end["type"] == "end" and end["status"] == "running" and end["steps"] == grows[0]["step"], end
+PY
+steps=$("$BIN" run tour --format jsonl --steps 5 2>/dev/null | tail -n 1 | python3 -c 'import json,sys; e=json.load(sys.stdin); print(e["steps"], e["status"])')
+[ "$steps" = "5 running" ] && ok "--steps 5 stops after 5 steps" || no "--steps 5: $steps"
+rnd="$here/../go/safemap-rwmutex.yaml"
+"$BIN" run "$rnd" --format jsonl --every step --exec inline --seed 6 >"$tmp/s6a.jsonl" 2>/dev/null
+"$BIN" run "$rnd" --format jsonl --every step --exec inline --seed 6 >"$tmp/s6b.jsonl" 2>/dev/null
+"$BIN" run "$rnd" --format jsonl --every step --exec inline --seed 7 >"$tmp/s7.jsonl" 2>/dev/null
+cmp -s "$tmp/s6a.jsonl" "$tmp/s6b.jsonl" && ! cmp -s "$tmp/s6a.jsonl" "$tmp/s7.jsonl" \
+	&& ok "--seed sets the random schedule: same seed same run, other seed other run" \
+	|| no "--seed does not steer the random schedule"
+
 # make install: the binary finds its scenes relative to itself.
 top=$(cd "$here/../.." && pwd)
 if make -s -C "$top" install PREFIX="$tmp/inst" >"$tmp/inst.log" 2>&1; then

@@ -66,6 +66,19 @@ static void run_all(struct mv_world *w)
 		;
 }
 
+/* Load a scene from text, run its world to the end while recording into
+ * *r; the caller checks *w and frees both with mv_world_done, scene_free. */
+static void run_recorded(const char *yaml, struct scene *sc, struct mv_world *w, struct rec *r)
+{
+	load_text(yaml, sc);
+	ASSERT(mv_world_init(w, &sc->spec) == MV_OK);
+	memset(r, 0, sizeof *r);
+	struct mv_observer obs = {.event = rec_event, .op_done = rec_op, .ctx = r};
+	mv_world_observe(w, &obs);
+	run_all(w);
+	mv_world_observe(w, NULL);
+}
+
 /* A SafeMap's load reports the map's result, not the lock's. */
 static void wrapped_load_result(void)
 {
@@ -77,13 +90,9 @@ static void wrapped_load_result(void)
 			 "  - name: g\n    program:\n      - store: {key: 5, value: 50}\n      - load: {key: 5}\n",
 			 impls[k]);
 		struct scene sc;
-		load_text(yaml, &sc);
 		struct mv_world w;
-		ASSERT(mv_world_init(&w, &sc.spec) == MV_OK);
-		struct rec r = {0};
-		struct mv_observer obs = {.event = rec_event, .op_done = rec_op, .ctx = &r};
-		mv_world_observe(&w, &obs);
-		run_all(&w);
+		static struct rec r;
+		run_recorded(yaml, &sc, &w, &r);
 		ASSERT_EQ(w.end, MV_END_OK);
 		ASSERT_EQ(r.last_instr, MV_I_LOAD);
 		ASSERT(r.last_ok);
@@ -140,13 +149,9 @@ static void race_detection(void)
 			 "schedule: {granularity: op}\n",
 			 impls[k]);
 		struct scene sc;
-		load_text(yaml, &sc);
 		struct mv_world w;
-		ASSERT(mv_world_init(&w, &sc.spec) == MV_OK);
-		struct rec r = {0};
-		struct mv_observer obs = {.event = rec_event, .op_done = rec_op, .ctx = &r};
-		mv_world_observe(&w, &obs);
-		run_all(&w);
+		static struct rec r;
+		run_recorded(yaml, &sc, &w, &r);
 		ASSERT_EQ(w.end, MV_END_OK);
 		ASSERT_EQ(r.events[MV_EV_DATA_RACE], k == 0 ? 1 : 0);
 		if (k == 0) {
@@ -158,6 +163,25 @@ static void race_detection(void)
 		mv_world_done(&w);
 		scene_free(&sc);
 	}
+}
+
+/* Two writers interleaved phase by phase: the runtime's exit check fires
+ * (M5.12) and the race is reported as caught by it. */
+static void race_caught_by_runtime(void)
+{
+	struct scene sc;
+	struct mv_world w;
+	static struct rec r;
+	run_recorded("mapviz: 1\ntitle: t\nworkers:\n"
+		     "  - name: a\n    program: [{store: {key: 1, value: 1}}]\n"
+		     "  - name: b\n    program: [{store: {key: 2, value: 2}}]\n",
+		     &sc, &w, &r);
+	ASSERT_EQ(w.end, MV_END_FATAL);
+	ASSERT_STR(w.message, "concurrent map writes");
+	ASSERT_EQ(r.events[MV_EV_DATA_RACE], 1);
+	ASSERT(r.last_race.caught);
+	mv_world_done(&w);
+	scene_free(&sc);
 }
 
 /* A checkpoint taken mid-run replays the rest exactly, also on threads. */
@@ -236,6 +260,7 @@ const struct unit_test world_tests[] = {
 	UNIT(wrapped_load_result),
 	UNIT(deadlock_and_timer),
 	UNIT(race_detection),
+	UNIT(race_caught_by_runtime),
 	UNIT(checkpoint_replays),
 	UNIT(script_policy),
 	{0},
