@@ -26,7 +26,8 @@
  * between the start and the stop signal), "lock_waits N" (semacquires that
  * queued, summed over every lock involved: a Mutex waiter parking, a
  * reader blocked behind a writer, a writer waiting for readers) and
- * "handoffs N" (starvation-mode Unlocks handing the mutex over).  After the
+ * "handoffs N" (starvation-mode Unlocks handing the mutex over) and
+ * "sleeps N" (waits that ended in an untimed kernel sleep).  After the
  * run every key must still be present (the self-check).
  */
 #include "bench.h"
@@ -422,7 +423,8 @@ static const char cont_usage[] =
 	"  T threads (default 2) run for S seconds (default 1, decimals allowed) on a map\n"
 	"  preloaded with K keys (default 10000): R% loads (default 90), the rest stores\n"
 	"  (update) or delete+store pairs (churn) of random keys.  Prints ops_per_sec,\n"
-	"  lock_waits and handoffs, one per line.  bench/go/contention is the Go twin.\n";
+	"  lock_waits, handoffs and sleeps, one per line.  bench/go/contention is the Go\n"
+	"  twin.\n";
 
 static bool cont_missing(const char *opt, const char *val)
 {
@@ -595,6 +597,7 @@ int bench_contention(int argc, char **argv)
 	printf("ops_per_sec %.0f\n", (double)total * 1e9 / (double)(t1 - t0));
 	printf("lock_waits %" PRIu64 "\n", lc.waits);
 	printf("handoffs %" PRIu64 "\n", lc.handoffs);
+	printf("sleeps %" PRIu64 "\n", lc.sleeps);
 	rc = fflush(stdout) == 0 ? 0 : 1;
 out:
 	cont_teardown(sh);

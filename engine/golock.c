@@ -13,34 +13,46 @@
  * Parking (what Go's scheduler does, which C has to provide).  The queue
  * order, the counts and the handoff tickets are exactly sema.go's; how a
  * queued thread waits, and how soon a readied one runs again, is the
- * scheduler's business, and it matters more than anything else for
- * throughput.  On this kind of machine a FUTEX_WAKE that has to bring an
- * idle CPU back costs tens of microseconds (a goroutine switch on one P a
- * fraction of one), so two policies, chosen per semaphore:
+ * scheduler's business, and under contention it decides the throughput.
+ * Go switches goroutines on one P in a fraction of a microsecond; waking a
+ * thread that sleeps in the kernel on an idle CPU costs tens of
+ * microseconds on a virtual machine, and two threads that run truly in
+ * parallel on one lock pay a cache-line transfer for every operation.
+ * So the policy follows Go's scheduler rather than the kernel's:
  *
- *  - lazy (a standalone Mutex: the mutex impl, sync.Map's mu).  A waiter
- *    readied in normal mode holds nothing: it only gets to compete again.
- *    Go puts it in the readier's P.runnext, where it runs when that
- *    goroutine blocks, or when an idle P steals it after usleep(3) (some
- *    60 us with Linux's timer slack); meanwhile the running goroutine has
- *    the mutex to itself.  Here the readier only marks the waiter ready
- *    and remembers it as its "runnext" (no system call); the waiter, dozing
- *    in timed futex waits of GOLOCK_DOZE_NS, runs on at the end of its
- *    doze, or at once when its readier blocks (kick_runnext).  A handoff
- *    (starvation mode) wakes the new owner at once and yields, as Go does.
+ *  - runnext.  goready puts the readied goroutine in the readier's
+ *    P.runnext: it runs when the readier blocks, or when the readier is
+ *    preempted (10 ms) or an idle P steals it; meanwhile the readier keeps
+ *    its CPU and its warm cache.  Here a release marks the waiter READY and
+ *    the releasing thread remembers it as its runnext; the waiter runs on
+ *    when that thread parks (kick_runnext sets GO) or after
+ *    GOLOCK_RUNNEXT_NS, our stand-in for being stolen.  A starvation-mode
+ *    handoff is urgent (GO at once) and the releaser yields, as Go does.
  *
- *  - eager (an RWMutex's w, readerSem and writerSem).  A readied reader or
- *    writer holds the lock: it must run now.  Before queueing the thread
- *    polls the count a little (the releasing side is usually a critical
- *    section of a few dozen nanoseconds away), after queueing it polls
- *    its word for about a microsecond, then sleeps; a release wakes a
- *    sleeper at once.  w is eager too: measured, a lazily readied writer
- *    cost sharded maps on 8 threads a third of their throughput.
+ *  - parking.  A parked thread polls its own word and yields the CPU
+ *    between polls (sched_yield: other threads run, an otherwise idle CPU
+ *    stays awake, which is what makes a kick cheap) for GOLOCK_YIELD_NS,
+ *    then sleeps in a futex wait; a release wakes a sleeper at once.
+ *
+ *  - prespin.  Before queueing, a thread polls the semaphore for a few
+ *    hundred nanoseconds, but only on a cold one (none of its waiters
+ *    queued in the last GOLOCK_HOT_NS): on a cold lock the holder is about
+ *    to release, on a hot one spinning only keeps two CPUs fighting over
+ *    its cache line (Go's sync.runtime_canSpin is as picky).
+ *
+ * A queued waiter lives in its thread's slot (struct golock_waiter): slots
+ * are allocated once, reused by later threads and never freed, so a stale
+ * runnext kick always lands on valid memory, and the park generation in
+ * the word makes it a no-op.
  */
 #include "golock.h"
 
+#include "alloc.h"
+
 #include <linux/futex.h>
+#include <pthread.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,12 +71,10 @@ const char *golock_strerror(int err)
 }
 
 /* Parking parameters (see the top of the file). */
-enum {
-	GOLOCK_DOZE_NS = 20000,  /* one timed wait of a lazy waiter */
-	GOLOCK_DOZES = 20,       /* then it sleeps until woken */
-	GOLOCK_PRESPIN = 128,    /* eager: PAUSEs polling the count first */
-	GOLOCK_PARK_POLLS = 4,   /* eager: rounds of 30 PAUSEs on the word */
-};
+#define GOLOCK_PRESPIN 32            /* PAUSEs polling a cold semaphore */
+#define GOLOCK_HOT_NS 200000         /* a waiter queued this recently: hot */
+#define GOLOCK_YIELD_NS 200000       /* a parked thread polls and yields, then sleeps */
+#define GOLOCK_RUNNEXT_NS 1000000    /* a readied thread waits for its readier this long */
 
 /* ------------------------------------------------------------------ */
 /* CPU and OS helpers                                                  */
@@ -119,118 +129,175 @@ static bool more_than_one_cpu(void)
 /* parking: Go's gopark / goready                                      */
 
 /*
- * A queued waiter (Go's sudog), on the waiting thread's stack.  `state` is
- * its futex word: a phase in the low two bits and, above them, the
- * thread's park count, so that successive parks at the same stack address
- * have different words.
+ * A thread's waiter slot (Go's sudog).  `state` is its futex word: three
+ * flags and, above them, the slot's park count, so that every park has
+ * its own word values and a late kick or wake-up of an earlier park does
+ * nothing.
  */
 enum {
-	W_SPINNING = 0, /* polling the word */
-	W_DOZING = 1,   /* lazy: in timed futex waits */
-	W_SLEEPING = 2, /* in an untimed futex wait: needs a wake-up */
-	W_READY = 3,    /* readied (set with fetch_or) */
-	W_PHASE = 3,
+	W_READY = 1, /* a release readied the waiter (fetch_or) */
+	W_GO = 2,    /* it may run now: a kick or a handoff */
+	W_SLEEP = 4, /* it is (about to be) in a futex wait: wake it */
+	W_FLAGS = 7,
+	W_GEN_SHIFT = 3,
 };
 
 struct golock_waiter {
-	struct golock_waiter *next; /* under the root's qlock */
-	uint32_t ticket;            /* handoff: written before the READY bit */
+	struct golock_waiter *next; /* in a queue, under the root's qlock */
+	uint32_t ticket;            /* handoff: written before W_READY */
+	uint32_t parks;             /* the owner's; carried over on reuse */
 	_Atomic uint32_t state;
+	_Atomic uint32_t in_use;    /* owned by a thread */
+	struct golock_waiter *all;  /* every slot ever made (never freed) */
 };
 
+static _Atomic(struct golock_waiter *) all_slots;
+static pthread_key_t slot_key;
+static pthread_once_t slot_once = PTHREAD_ONCE_INIT;
+
 /*
- * Per-thread scheduler state (Go keeps it in the M and the P): the park
- * count, and "runnext", a lazily readied waiter's word with its readied
- * value.  Only the address is kept, never dereferenced: the waiter may be
- * gone, and futex_wake_if on a stale word does nothing.
+ * Per-thread scheduler state (Go keeps it in the M and the P): the slot,
+ * and "runnext", a readied waiter's word with its generation.  The word
+ * belongs to a slot that is never freed.
  */
 struct golock_self {
-	uint32_t parks;
+	struct golock_waiter *slot;
 	_Atomic uint32_t *next_word;
-	uint32_t next_val;
+	uint32_t next_gen;
 };
 static _Thread_local struct golock_self self;
+
+static void slot_release(void *p)
+{
+	atomic_store_explicit(&((struct golock_waiter *)p)->in_use, 0, memory_order_release);
+}
+
+static void slot_key_init(void)
+{
+	/* without the key a slot is simply never handed to a later thread */
+	(void)pthread_key_create(&slot_key, slot_release);
+}
+
+/* This thread's slot: a free one from an exited thread, or a new one. */
+static struct golock_waiter *slot_get(void)
+{
+	if (self.slot)
+		return self.slot;
+	pthread_once(&slot_once, slot_key_init);
+	struct golock_waiter *w = atomic_load_explicit(&all_slots, memory_order_acquire);
+	for (; w; w = w->all) {
+		uint32_t free_ = 0;
+		if (atomic_load_explicit(&w->in_use, memory_order_relaxed) == 0 &&
+		    atomic_compare_exchange_strong_explicit(&w->in_use, &free_, 1, memory_order_acquire,
+							    memory_order_relaxed))
+			break;
+	}
+	if (!w) {
+		w = mv_xcalloc(1, sizeof *w);
+		atomic_init(&w->state, 0);
+		atomic_init(&w->in_use, 1);
+		w->all = atomic_load_explicit(&all_slots, memory_order_relaxed);
+		while (!atomic_compare_exchange_weak_explicit(&all_slots, &w->all, w, memory_order_release,
+							      memory_order_relaxed))
+			;
+	}
+	(void)pthread_setspecific(slot_key, w);
+	self.slot = w;
+	return w;
+}
 
 /* The thread is about to block: its runnext runs now (Go: a P whose
  * goroutine blocks runs P.runnext next). */
 static void kick_runnext(void)
 {
-	if (self.next_word) {
-		futex_wake_if(self.next_word, self.next_val);
-		self.next_word = NULL;
-	}
-}
-
-static inline bool is_ready(struct golock_waiter *w)
-{
-	return (atomic_load_explicit(&w->state, memory_order_acquire) & W_PHASE) == W_READY;
-}
-
-/* gopark: until a releaser readies w (queued on a semaphore by the caller). */
-static void park(struct golock_waiter *w, bool lazy, struct golock_stats *st)
-{
-	kick_runnext();
-	uint32_t gen = atomic_load_explicit(&w->state, memory_order_relaxed) & ~(uint32_t)W_PHASE;
-	uint32_t cur = gen | W_SPINNING;
-	if (lazy) {
-		/* ready by the end of a doze, or woken: a kick or a handoff
-		 * (a handoff's ticket means run now) */
-		atomic_compare_exchange_strong_explicit(&w->state, &cur, gen | W_DOZING, memory_order_acq_rel,
-							memory_order_acquire);
-		for (int i = 0; i < GOLOCK_DOZES; i++) {
-			uint32_t v = atomic_load_explicit(&w->state, memory_order_acquire);
-			if ((v & W_PHASE) == W_READY && w->ticket)
-				return;
-			futex_wait(&w->state, v, GOLOCK_DOZE_NS);
-			if (is_ready(w))
-				return;
-		}
-		cur = gen | W_DOZING;
-	} else {
-		for (int i = 0; i < GOLOCK_PARK_POLLS; i++) {
-			if (is_ready(w))
-				return;
-			procyield(30);
+	_Atomic uint32_t *word = self.next_word;
+	if (!word)
+		return;
+	self.next_word = NULL;
+	uint32_t v = atomic_load_explicit(word, memory_order_relaxed);
+	while (v >> W_GEN_SHIFT == self.next_gen && !(v & W_GO)) {
+		if (atomic_compare_exchange_weak_explicit(word, &v, v | W_GO, memory_order_acq_rel,
+							  memory_order_relaxed)) {
+			if (v & W_SLEEP)
+				futex_wake_if(word, v | W_GO);
+			return;
 		}
 	}
-	if (!atomic_compare_exchange_strong_explicit(&w->state, &cur, gen | W_SLEEPING, memory_order_acq_rel,
-						     memory_order_acquire))
-		return; /* readied meanwhile */
-	atomic_fetch_add_explicit(&st->sleeps, 1, memory_order_relaxed);
-	while (!is_ready(w))
-		futex_wait(&w->state, gen | W_SLEEPING, 0);
 }
 
 /*
- * goready: w's thread may run on.  urgent: as soon as possible (a sleeper
- * is woken, a dozer too).  Otherwise w becomes this thread's runnext: no
- * system call now; it runs at the end of its doze or when this thread
- * blocks.  A previous runnext is kicked (Go moves it to the run queue,
- * where an idle P takes it at once).
+ * gopark: until a releaser readies w (queued on a semaphore by the caller)
+ * and it may run: at once if it was handed the lock or sleeping, else when
+ * its readier kicks it or GOLOCK_RUNNEXT_NS after the release.
+ */
+static void park(struct golock_waiter *w, struct golock_stats *st)
+{
+	kick_runnext();
+	int64_t t0 = nanotime(), readied = 0;
+	bool slept = false;
+	for (;;) {
+		uint32_t v = atomic_load_explicit(&w->state, memory_order_acquire);
+		if ((v & W_GO) || ((v & W_READY) && slept))
+			return;
+		int64_t now = nanotime();
+		if (v & W_READY) {
+			if (!readied)
+				readied = now;
+			else if (now - readied >= GOLOCK_RUNNEXT_NS)
+				return;
+		}
+		if (now - t0 < GOLOCK_YIELD_NS) {
+			sched_yield();
+			continue;
+		}
+		if (!(v & W_SLEEP)) {
+			if (!atomic_compare_exchange_strong_explicit(&w->state, &v, v | W_SLEEP,
+								     memory_order_acq_rel, memory_order_acquire))
+				continue; /* readied or kicked meanwhile */
+			v |= W_SLEEP;
+		}
+		if (v & W_READY) {
+			/* doze until kicked or the grace ends */
+			futex_wait(&w->state, v, (long)(GOLOCK_RUNNEXT_NS - (now - readied)));
+		} else {
+			atomic_fetch_add_explicit(&st->sleeps, 1, memory_order_relaxed);
+			futex_wait(&w->state, v, 0);
+			slept = true;
+		}
+	}
+}
+
+/*
+ * goready: w's thread may run on.  urgent (a handoff): at once.
+ * Otherwise a sleeper is woken (its CPU is idle or busy with others), and
+ * a waiter still polling becomes this thread's runnext: it runs when this
+ * thread parks or its grace ends.  A previous runnext is kicked (Go moves
+ * it to the run queue, where an idle P takes it).
  */
 static void ready(struct golock_waiter *w, bool urgent)
 {
-	uint32_t old = atomic_fetch_or_explicit(&w->state, W_READY, memory_order_acq_rel);
-	uint32_t val = old | W_READY, phase = old & W_PHASE;
-	if (phase == W_SLEEPING || (phase == W_DOZING && urgent)) {
-		futex_wake_if(&w->state, val);
+	uint32_t set = W_READY | (urgent ? W_GO : 0);
+	uint32_t old = atomic_fetch_or_explicit(&w->state, set, memory_order_acq_rel);
+	if (old & W_SLEEP) {
+		futex_wake_if(&w->state, old | set);
 	} else if (!urgent) {
 		kick_runnext();
 		self.next_word = &w->state;
-		self.next_val = val;
+		self.next_gen = old >> W_GEN_SHIFT;
 	}
 }
 
 /* ------------------------------------------------------------------ */
 /* runtime/sema.go                                                     */
 
-static void sema_init(struct golock_sema *s, bool lazy)
+static void sema_init(struct golock_sema *s, bool prespin)
 {
+	s->prespin = prespin;
 	atomic_init(&s->count, 0);
 	atomic_init(&s->nwait, 0);
 	atomic_init(&s->qlock, 0);
+	atomic_init(&s->queued_ns, 0);
 	s->head = s->tail = NULL;
-	s->lazy = lazy;
 }
 
 /* semaRoot.lock (a runtime mutex): spin, then yield the CPU. */
@@ -268,15 +335,14 @@ static void sema_acquire(struct golock_sema *s, bool lifo, struct golock_stats *
 {
 	if (can_acquire(s))
 		return;
-	if (!s->lazy) {
-		/* the easy case, a little later (see the top of the file) */
+	/* the easy case, a little later, on a cold semaphore (see the top) */
+	if (s->prespin && nanotime() - atomic_load_explicit(&s->queued_ns, memory_order_relaxed) > GOLOCK_HOT_NS)
 		for (int i = 0; i < GOLOCK_PRESPIN; i++) {
 			cpu_relax();
 			if (atomic_load_explicit(&s->count, memory_order_relaxed) && can_acquire(s))
 				return;
 		}
-	}
-	struct golock_waiter w;
+	struct golock_waiter *w = slot_get();
 	for (;;) {
 		qlock(s);
 		/* disable the easy case in sema_release, then check again */
@@ -287,26 +353,27 @@ static void sema_acquire(struct golock_sema *s, bool lifo, struct golock_stats *
 			return;
 		}
 		/* root.queue: FIFO at the tail, lifo at the head */
-		w.ticket = 0;
-		self.parks++;
-		atomic_store_explicit(&w.state, self.parks << 2 | W_SPINNING, memory_order_relaxed);
+		w->ticket = 0;
+		w->parks++;
+		atomic_store_explicit(&w->state, w->parks << W_GEN_SHIFT, memory_order_relaxed);
 		if (lifo) {
-			w.next = s->head;
-			s->head = &w;
+			w->next = s->head;
+			s->head = w;
 			if (!s->tail)
-				s->tail = &w;
+				s->tail = w;
 		} else {
-			w.next = NULL;
+			w->next = NULL;
 			if (s->tail)
-				s->tail->next = &w;
+				s->tail->next = w;
 			else
-				s->head = &w;
-			s->tail = &w;
+				s->head = w;
+			s->tail = w;
 		}
 		qunlock(s);
 		atomic_fetch_add_explicit(&st->waits, 1, memory_order_relaxed);
-		park(&w, s->lazy, st);
-		if (w.ticket || can_acquire(s))
+		atomic_store_explicit(&s->queued_ns, nanotime(), memory_order_relaxed);
+		park(w, st);
+		if (w->ticket || can_acquire(s))
 			return;
 	}
 }
@@ -335,7 +402,7 @@ static bool sema_release(struct golock_sema *s, bool handoff)
 	bool handed = handoff && can_acquire(s);
 	if (handed)
 		w->ticket = 1;
-	ready(w, handed || !s->lazy);
+	ready(w, handed);
 	if (handed)
 		sched_yield(); /* goyield: let the new owner run */
 	return handed;
@@ -352,17 +419,12 @@ static void stats_init(struct golock_stats *st)
 	atomic_init(&st->starving, 0);
 }
 
-static void mutex_init(struct go_mutex *m, bool lazy)
+void go_mutex_init(struct go_mutex *m)
 {
 	atomic_init(&m->state, 0);
 	m->can_spin = more_than_one_cpu();
-	sema_init(&m->sema, lazy);
+	sema_init(&m->sema, false);
 	stats_init(&m->st);
-}
-
-void go_mutex_init(struct go_mutex *m)
-{
-	mutex_init(m, true);
 }
 
 bool go_mutex_trylock(struct go_mutex *m)
@@ -486,9 +548,9 @@ void go_rwmutex_init(struct go_rwmutex *rw)
 {
 	atomic_init(&rw->reader_count, 0);
 	atomic_init(&rw->reader_wait, 0);
-	mutex_init(&rw->w, false);
-	sema_init(&rw->writer_sem, false);
-	sema_init(&rw->reader_sem, false);
+	go_mutex_init(&rw->w);
+	sema_init(&rw->writer_sem, true);
+	sema_init(&rw->reader_sem, true);
 	stats_init(&rw->st);
 }
 

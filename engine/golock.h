@@ -10,14 +10,14 @@
  *  - struct golock_sema is runtime/sema.go's semaphore: a count word
  *    (Go's *uint32) and a wait queue with its own lock (Go's semaRoot: a
  *    spin lock, nwait, a FIFO queue where a "lifo" waiter goes to the
- *    head).  A waiter queues a struct golock_waiter that lives on its own
- *    stack and parks on the waiter's private 32-bit futex word; a release
+ *    head).  A waiter queues its thread's struct golock_waiter (a slot
+ *    that outlives the thread) and parks on the slot's 32-bit futex word; a release
  *    dequeues exactly one waiter and readies exactly that thread, so the
  *    queue order is Go's, not the kernel's.  With `handoff` (a Mutex in
  *    starvation mode) the releaser takes the count on the waiter's behalf
  *    (Go's ticket) and yields the CPU, as Go's semrelease1 does.  How a
  *    parked thread waits and how soon a readied one runs is the part of
- *    Go's scheduler C has to supply; golock.c explains the two policies.
+ *    Go's scheduler C has to supply; golock.c explains the policy.
  *
  *  - struct go_mutex: MU1-MU5.  state = locked | woken | starving | waiters
  *    << 3; normal mode lets newcomers barge and spin (at most 4 rounds of
@@ -90,7 +90,8 @@ struct golock_sema {
 	_Atomic uint32_t nwait;   /* semaRoot.nwait: queued waiters */
 	_Atomic uint32_t qlock;   /* semaRoot.lock: guards head/tail */
 	struct golock_waiter *head, *tail;
-	bool lazy; /* how its waiters park and are readied (golock.c) */
+	_Atomic int64_t queued_ns; /* when a waiter last queued (golock.c) */
+	bool prespin;              /* poll before queueing when cold */
 };
 
 struct golock_stats {

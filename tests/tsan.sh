@@ -1,7 +1,8 @@
 #!/bin/sh
 # The threaded code under ThreadSanitizer: the unit tests (lock and
-# turnstile tests run real threads) and every scene run with one pthread per
-# worker.  Any TSan report fails.  Ends with "tsan: N passed, N failed".
+# turnstile tests run real threads), every scene run with one pthread per
+# worker, and the free-running contention benchmark on every map kind.  Any
+# TSan report fails.  Ends with "tsan: N passed, N failed".
 BIN=$1
 UNIT=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +24,19 @@ for f in "$here"/../scenes/*.yaml "$here"/go/*.yaml "$here"/scenes/cli-*.yaml; d
 	else
 		fail=$((fail + 1)); echo "FAIL $(basename "$f") (exit $rc):"; head -n 30 /tmp/mapviz-tsan.$$
 	fi
+done
+for impl in mutex rwmutex syncmap sharded; do
+	for mode in update churn; do
+		"$BIN" bench contention --impl $impl --threads 4 --read-pct 70 --mode $mode --keys 1000 \
+			--seconds 0.2 >/dev/null 2>/tmp/mapviz-tsan.$$
+		rc=$?
+		if [ $rc -eq 0 ] && ! grep -q 'ThreadSanitizer' /tmp/mapviz-tsan.$$; then
+			pass=$((pass + 1)); echo "ok   bench contention --impl $impl --mode $mode"
+		else
+			fail=$((fail + 1)); echo "FAIL bench contention --impl $impl --mode $mode (exit $rc):"
+			head -n 30 /tmp/mapviz-tsan.$$
+		fi
+	done
 done
 rm -f /tmp/mapviz-tsan.$$
 echo "tsan: $pass passed, $fail failed"
