@@ -436,10 +436,13 @@ bool go_mutex_trylock(struct go_mutex *m)
 						       memory_order_acquire, memory_order_relaxed);
 }
 
-/* runtime_canSpin: active_spin = 4 rounds, only with more than one CPU. */
+/* sync_runtime_canSpin: active_spin = 4 rounds, only with more than one
+ * CPU, and only while nothing else waits to run here: Go checks that the
+ * P's run queue (runnext included) is empty; here, that the thread has no
+ * runnext (see the top of the file). */
 static inline bool can_spin(const struct go_mutex *m, int iter)
 {
-	return iter < 4 && m->can_spin;
+	return iter < 4 && m->can_spin && !self.next_word;
 }
 
 /* MU2: lockSlow */

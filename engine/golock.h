@@ -21,7 +21,7 @@
  *
  *  - struct go_mutex: MU1-MU5.  state = locked | woken | starving | waiters
  *    << 3; normal mode lets newcomers barge and spin (at most 4 rounds of
- *    30 PAUSEs, only with more than one CPU: runtime_canSpin); a waiter that
+ *    30 PAUSEs, only with more than one CPU and no runnext: canSpin); a waiter that
  *    waited more than 1 ms switches the mutex to starvation mode, where
  *    Unlock hands ownership directly to the head of the queue.
  *
