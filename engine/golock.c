@@ -75,6 +75,7 @@ const char *golock_strerror(int err)
 #define GOLOCK_HOT_NS 200000         /* a waiter queued this recently: hot */
 #define GOLOCK_YIELD_NS 200000       /* a parked thread polls and yields, then sleeps */
 #define GOLOCK_RUNNEXT_NS 1000000    /* a readied thread waits for its readier this long */
+_Static_assert(GOLOCK_RUNNEXT_NS < 1000000000, "a doze is one futex wait of under a second");
 
 /* ------------------------------------------------------------------ */
 /* CPU and OS helpers                                                  */
@@ -204,6 +205,14 @@ static struct golock_waiter *slot_get(void)
 	(void)pthread_setspecific(slot_key, w);
 	self.slot = w;
 	return w;
+}
+
+unsigned golock_slots(void)
+{
+	unsigned n = 0;
+	for (struct golock_waiter *w = atomic_load_explicit(&all_slots, memory_order_acquire); w; w = w->all)
+		n++;
+	return n;
 }
 
 /* The thread is about to block: its runnext runs now (Go: a P whose

@@ -184,6 +184,10 @@ bool go_rwmutex_trylock(struct go_rwmutex *rw);  /* R7 */
 int go_rwmutex_unlock(struct go_rwmutex *rw);    /* R8: 0 or GOLOCK_EWUNLOCK */
 
 void go_mutex_counts(const struct go_mutex *m, struct golock_counts *c);
+
+/* Waiter slots made so far, process-wide: one per thread that ever queued
+ * on a lock, reused once that thread has exited (golock.c). */
+unsigned golock_slots(void);
 void go_rwmutex_counts(const struct go_rwmutex *rw, struct golock_counts *c);
 
 #endif

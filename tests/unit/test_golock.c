@@ -212,6 +212,81 @@ static void mutex_starvation_handoff(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* parking                                                             */
+
+/* Short-lived threads contending on a mutex: exclusion holds, and threads
+ * that exited leave their waiter slots to later ones (slots are never
+ * freed, so without reuse every thread would add one). */
+static void parking_slots_reused(void)
+{
+	static struct mx_shared sh;
+	memset(&sh, 0, sizeof sh);
+	go_mutex_init(&sh.mu);
+	sh.iters = 2000;
+	struct mx_arg args[4];
+	for (int i = 0; i < 4; i++)
+		args[i].sh = &sh;
+	unsigned before = golock_slots();
+	int rounds = 40;
+	for (int r = 0; r < rounds; r++) {
+		struct team t;
+		team_run(&t, 4, mx_worker, args, sizeof args[0]);
+		team_join(&t);
+	}
+	ASSERT_EQ(sh.counter, (int64_t)rounds * 4 * sh.iters);
+	ASSERT_EQ(atomic_load(&sh.overlap), 0);
+	ASSERT_EQ(atomic_load(&sh.errors), 0);
+	struct golock_counts c;
+	go_mutex_counts(&sh.mu, &c);
+	ASSERT(c.waits > 0); /* they did queue, so they did take slots */
+	ASSERT(golock_slots() <= before + 4);
+}
+
+struct grace_shared {
+	struct go_mutex mu;
+	_Atomic int waiter_in;
+	_Atomic int stop;
+};
+
+static void *grace_waiter(void *p)
+{
+	struct grace_shared *sh = p;
+	go_mutex_lock(&sh->mu);
+	atomic_store(&sh->waiter_in, 1);
+	go_mutex_unlock(&sh->mu);
+	return NULL;
+}
+
+/* A readied waiter is its releaser's runnext and runs when the releaser
+ * blocks; a releaser that never blocks again must not keep it waiting
+ * forever: it runs once its grace is over. */
+static void parking_runnext_grace(void)
+{
+	static struct grace_shared sh;
+	memset(&sh, 0, sizeof sh);
+	go_mutex_init(&sh.mu);
+	ASSERT_EQ(go_mutex_lock(&sh.mu), GOLOCK_OK);
+	pthread_t th;
+	ASSERT(pthread_create(&th, NULL, grace_waiter, &sh) == 0);
+	/* until the waiter is queued on the semaphore */
+	struct golock_counts c;
+	uint64_t end = now_ns() + 10000000000u;
+	do {
+		go_mutex_counts(&sh.mu, &c);
+	} while (c.waits == 0 && now_ns() < end);
+	ASSERT_EQ(go_mutex_unlock(&sh.mu), GOLOCK_OK); /* readies it */
+	/* this thread keeps running and never blocks */
+	end = now_ns() + 10000000000u;
+	while (!atomic_load(&sh.waiter_in) && now_ns() < end)
+		;
+	/* (on failure the waiter is left behind: joining it would hang) */
+	ASSERT(atomic_load(&sh.waiter_in));
+	pthread_join(th, NULL);
+	ASSERT(c.waits == 1);
+	ASSERT_EQ(atomic_load(&sh.mu.state), 0);
+}
+
+/* ------------------------------------------------------------------ */
 /* sync.RWMutex                                                        */
 
 struct rw_shared {
@@ -690,6 +765,8 @@ const struct unit_test golock_tests[] = {
 	UNIT(mutex_exclusion),
 	UNIT(mutex_trylock_misuse),
 	UNIT(mutex_starvation_handoff),
+	UNIT(parking_slots_reused),
+	UNIT(parking_runnext_grace),
 	UNIT(rwmutex_readers_concurrent),
 	UNIT(rwmutex_writer_exclusive),
 	UNIT(rwmutex_writer_preference),
