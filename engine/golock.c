@@ -34,11 +34,14 @@
  *    stays awake, which is what makes a kick cheap) for GOLOCK_YIELD_NS,
  *    then sleeps in a futex wait; a release wakes a sleeper at once.
  *
- *  - prespin.  Before queueing, a thread polls the semaphore for a few
- *    hundred nanoseconds, but only on a cold one (none of its waiters
- *    queued in the last GOLOCK_HOT_NS): on a cold lock the holder is about
- *    to release, on a hot one spinning only keeps two CPUs fighting over
- *    its cache line (Go's sync.runtime_canSpin is as picky).
+ *  - spinning.  A Mutex spins by Go's rules (sync_runtime_canSpin), and a
+ *    thread holding a runnext does not spin, as a P with a non-empty run
+ *    queue does not.  Before queueing on an RWMutex's readerSem or
+ *    writerSem, for which Go does not spin, a thread polls the count for a
+ *    few hundred nanoseconds, but only if the semaphore is cold (no waiter
+ *    queued on it in the last GOLOCK_HOT_NS): on a cold lock the holder is
+ *    about to release; on a hot one, spinning only keeps two CPUs fighting
+ *    over its cache line where Go would run one goroutine after another.
  *
  * A queued waiter lives in its thread's slot (struct golock_waiter): slots
  * are allocated once, reused by later threads and never freed, so a stale
@@ -269,7 +272,8 @@ static void park(struct golock_waiter *w, struct golock_stats *st)
 			/* doze until kicked or the grace ends */
 			futex_wait(&w->state, v, (long)(GOLOCK_RUNNEXT_NS - (now - readied)));
 		} else {
-			atomic_fetch_add_explicit(&st->sleeps, 1, memory_order_relaxed);
+			if (!slept)
+				atomic_fetch_add_explicit(&st->sleeps, 1, memory_order_relaxed);
 			futex_wait(&w->state, v, 0);
 			slept = true;
 		}
