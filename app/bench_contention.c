@@ -587,7 +587,7 @@ int bench_contention(int argc, char **argv)
 	uint64_t total = 0, sink = 0;
 	for (uint32_t i = 0; i < started; i++) {
 		pthread_join(w[i].th, NULL);
-		total += w[i].ops;
+		total += w[i].ops; if (getenv("PERTHREAD")) fprintf(stderr, "thread %u ops %llu\n", i, (unsigned long long)w[i].ops);
 		sink += w[i].sum;
 	}
 	(void)sink;

@@ -139,11 +139,15 @@ void go_rwmutex_rlock_slow(struct go_rwmutex *rw);
 int go_rwmutex_runlock_slow(struct go_rwmutex *rw, int32_t r);
 
 /* MU2: 0, or GOLOCK_EINCONSISTENT if the state word was corrupted (by a
- * misused Unlock). */
+ * misused Unlock).  Go's fast path is the CAS 0 -> locked; a CAS that
+ * must fail (the word shows waiters or a woken waiter, as it does for as
+ * long as a readied waiter has not run yet) is skipped: a failed locked
+ * instruction costs as much as a successful one. */
 static inline int go_mutex_lock(struct go_mutex *m)
 {
 	int32_t old = 0;
-	if (atomic_compare_exchange_strong_explicit(&m->state, &old, GOLOCK_MUTEX_LOCKED,
+	if (atomic_load_explicit(&m->state, memory_order_relaxed) == 0 &&
+	    atomic_compare_exchange_strong_explicit(&m->state, &old, GOLOCK_MUTEX_LOCKED,
 						    memory_order_acquire, memory_order_relaxed))
 		return GOLOCK_OK;
 	return go_mutex_lock_slow(m);
