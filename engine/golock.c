@@ -35,8 +35,8 @@
  *    then sleeps in a futex wait; a release wakes a sleeper at once.
  *
  *  - spinning.  A Mutex spins by Go's rules (sync_runtime_canSpin), and a
- *    thread holding a runnext does not spin, as a P with a non-empty run
- *    queue does not.  Before queueing on an RWMutex's readerSem or
+ *    thread whose runnext has not run yet does not spin, as a P with a
+ *    non-empty run queue does not.  Before queueing on an RWMutex's readerSem or
  *    writerSem, for which Go does not spin, a thread polls the count for a
  *    few hundred nanoseconds, but only if the semaphore is cold (no waiter
  *    queued on it in the last GOLOCK_HOT_NS): on a cold lock the holder is
@@ -218,6 +218,16 @@ unsigned golock_slots(void)
 	return n;
 }
 
+/* A readied waiter of this thread's has not run yet (Go: the P's run
+ * queue is not empty). */
+static bool runnext_pending(void)
+{
+	if (!self.next_word)
+		return false;
+	uint32_t v = atomic_load_explicit(self.next_word, memory_order_relaxed);
+	return v >> W_GEN_SHIFT == self.next_gen && !(v & W_GO);
+}
+
 /* The thread is about to block: its runnext runs now (Go: a P whose
  * goroutine blocks runs P.runnext next). */
 static void kick_runnext(void)
@@ -249,14 +259,17 @@ static void park(struct golock_waiter *w, struct golock_stats *st)
 	bool slept = false;
 	for (;;) {
 		uint32_t v = atomic_load_explicit(&w->state, memory_order_acquire);
-		if ((v & W_GO) || ((v & W_READY) && slept))
+		if (v & W_GO)
 			return;
 		int64_t now = nanotime();
 		if (v & W_READY) {
 			if (!readied)
 				readied = now;
-			else if (now - readied >= GOLOCK_RUNNEXT_NS)
+			if (slept || now - readied >= GOLOCK_RUNNEXT_NS) {
+				/* runs on: no longer anyone's runnext */
+				atomic_fetch_or_explicit(&w->state, W_GO, memory_order_relaxed);
 				return;
+			}
 		}
 		if (now - t0 < GOLOCK_YIELD_NS) {
 			sched_yield();
@@ -451,11 +464,11 @@ bool go_mutex_trylock(struct go_mutex *m)
 
 /* sync_runtime_canSpin: active_spin = 4 rounds, only with more than one
  * CPU, and only while nothing else waits to run here: Go checks that the
- * P's run queue (runnext included) is empty; here, that the thread has no
- * runnext (see the top of the file). */
+ * P's run queue (runnext included) is empty; here, that the thread's
+ * runnext has run (see the top of the file). */
 static inline bool can_spin(const struct go_mutex *m, int iter)
 {
-	return iter < 4 && m->can_spin && !self.next_word;
+	return iter < 4 && m->can_spin && !runnext_pending();
 }
 
 /* MU2: lockSlow */
