@@ -142,7 +142,6 @@ enum {
 	W_READY = 1, /* a release readied the waiter (fetch_or) */
 	W_GO = 2,    /* it may run now: a kick or a handoff */
 	W_SLEEP = 4, /* it is (about to be) in a futex wait: wake it */
-	W_FLAGS = 7,
 	W_GEN_SHIFT = 3,
 };
 
