@@ -27,7 +27,10 @@
  * queued, summed over every lock involved: a Mutex waiter parking, a
  * reader blocked behind a writer, a writer waiting for readers) and
  * "handoffs N" (starvation-mode Unlocks handing the mutex over) and
- * "sleeps N" (waits that ended in an untimed kernel sleep).  After the
+ * "sleeps N" (waits that ended in an untimed kernel sleep) and "fairness
+ * N" (the fewest operations any thread did, in percent of the most: a lock
+ * policy that bought throughput by starving threads would show here).
+ * After the
  * run every key must still be present (the self-check).
  */
 #include "bench.h"
@@ -423,8 +426,8 @@ static const char cont_usage[] =
 	"  T threads (default 2) run for S seconds (default 1, decimals allowed) on a map\n"
 	"  preloaded with K keys (default 10000): R% loads (default 90), the rest stores\n"
 	"  (update) or delete+store pairs (churn) of random keys.  Prints ops_per_sec,\n"
-	"  lock_waits, handoffs and sleeps, one per line.  bench/go/contention is the Go\n"
-	"  twin.\n";
+	"  lock_waits, handoffs, sleeps and fairness (fewest ops of a thread in % of the\n"
+	"  most), one per line.  bench/go/contention is the Go twin.\n";
 
 static bool cont_missing(const char *opt, const char *val)
 {
@@ -584,11 +587,13 @@ int bench_contention(int argc, char **argv)
 		atomic_store_explicit(&sh->stop, 1, memory_order_relaxed);
 		t1 = cont_now_ns();
 	}
-	uint64_t total = 0, sink = 0;
+	uint64_t total = 0, sink = 0, least = UINT64_MAX, most = 0;
 	for (uint32_t i = 0; i < started; i++) {
 		pthread_join(w[i].th, NULL);
-		total += w[i].ops; if (getenv("PERTHREAD")) fprintf(stderr, "thread %u ops %llu\n", i, (unsigned long long)w[i].ops);
+		total += w[i].ops;
 		sink += w[i].sum;
+		least = w[i].ops < least ? w[i].ops : least;
+		most = w[i].ops > most ? w[i].ops : most;
 	}
 	(void)sink;
 	struct golock_counts lc;
@@ -598,6 +603,7 @@ int bench_contention(int argc, char **argv)
 	printf("lock_waits %" PRIu64 "\n", lc.waits);
 	printf("handoffs %" PRIu64 "\n", lc.handoffs);
 	printf("sleeps %" PRIu64 "\n", lc.sleeps);
+	printf("fairness %" PRIu64 "\n", most ? least * 100 / most : 100);
 	rc = fflush(stdout) == 0 ? 0 : 1;
 out:
 	cont_teardown(sh);

@@ -207,7 +207,7 @@ contention_run() {
 	fi
 	if ! awk 'NF != 2 || $2 !~ /^[0-9]+$/ { exit 1 }
 		{ seen[$1] = 1 }
-		END { exit !(seen["ops_per_sec"] && seen["lock_waits"] && seen["handoffs"]) }' "$WORK/out"; then
+		END { exit !(seen["ops_per_sec"] && seen["lock_waits"] && seen["handoffs"] && seen["fairness"]) }' "$WORK/out"; then
 		echo "bench: contention: the $side run printed something unexpected: $*" >&2
 		cat "$WORK/out" >&2
 		exit 1
@@ -265,14 +265,15 @@ contention_section() {
 		v[side, $1, $2] = v[side, $1, $2] " " $3
 	}
 	END {
-		printf "%-24s %12s %12s %7s %7s %7s %10s %8s\n", "configuration", "mapviz op/s", "go op/s", "ratio", "mv +-", "go +-", "lock_waits", "handoffs"
+		printf "%-24s %12s %12s %7s %7s %7s %10s %8s %9s\n", "configuration", "mapviz op/s", "go op/s", "ratio", "mv +-", "go +-", "lock_waits", "handoffs", "fair mv/go"
 		for (i = 1; i <= np; i++) {
 			p = order[i]
 			m = median(v["m", p, "ops_per_sec"]); g = median(v["g", p, "ops_per_sec"])
 			r[i] = g > 0 ? sprintf("%.2f", m / g) : "inf"
-			printf "%-24s %12.0f %12.0f %7s %6.0f%% %6.0f%% %10.0f %8.0f\n", p, m, g, r[i],
+			printf "%-24s %12.0f %12.0f %7s %6.0f%% %6.0f%% %10.0f %8.0f %4.0f/%-4.0f\n", p, m, g, r[i],
 				spread(v["m", p, "ops_per_sec"]) / 2, spread(v["g", p, "ops_per_sec"]) / 2,
-				median(v["m", p, "lock_waits"]), median(v["m", p, "handoffs"])
+				median(v["m", p, "lock_waits"]), median(v["m", p, "handoffs"]),
+				median(v["m", p, "fairness"]), median(v["g", p, "fairness"])
 		}
 		for (i = 1; i <= np; i++) {
 			printf "ratio contention.%s %s\n", order[i], r[i]
@@ -280,7 +281,8 @@ contention_section() {
 		}
 	}' "$WORK/contention.mapviz" "$WORK/contention.go"
 	echo "(ratio = mapviz ops/s / Go ops/s: above 1.00 mapviz is faster; lock_waits and handoffs are"
-	echo " mapviz medians per run, summed over the locks; Go does not expose them)"
+	echo " mapviz medians per run, summed over the locks; Go does not expose them; fair = the fewest"
+	echo " operations of one thread in % of the most, medians, mapviz/Go)"
 }
 
 # --- tui ------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 #!/bin/sh
-# CLI tests of `mapviz run`, `list`, `test`, `--help`: exit statuses, the
+# CLI tests of `mapviz run`, `list`, `test`, `bench contention`, `--help`: exit
 # JSON Lines contract, determinism.  Ends with "cli: N passed, N failed".
 BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -135,6 +135,22 @@ assert ops[40]["result"] == {"value": 7, "ok": True}, ops[40]
 assert ops[42]["result"] == {"value": 0, "ok": False}, ops[42]
 assert ops[43]["key"] == 'quote" back\\slash $dollar', repr(ops[43]["key"])
 PY
+
+# mapviz bench contention: every kind runs free, passes its self-check and
+# prints its five counters; bad options are refused with exit 1.
+for impl in mutex rwmutex syncmap sharded; do
+	expect_rc "bench contention --impl $impl exits 0" 0 "$BIN" bench contention --impl $impl --threads 3 \
+		--read-pct 60 --mode churn --keys 500 --seconds 0.05
+	awk '$1 == "ops_per_sec" && $2 > 0 { o = 1 } $1 == "fairness" && $2 >= 0 && $2 <= 100 { f = 1 }
+		{ k = k " " $1 } END { exit !(o && f && NR == 5 && k == " ops_per_sec lock_waits handoffs sleeps fairness") }' \
+		"$tmp/out" && ok "bench contention --impl $impl output" || no "bench contention $impl: $(cat "$tmp/out")"
+done
+expect_rc "bench contention --help exits 0" 0 "$BIN" bench contention --help
+for bad in "--impl nope" "--threads 0" "--read-pct 101" "--seconds 0" "--mode sometimes" "--threads 2"; do
+	# shellcheck disable=SC2086
+	expect_rc "bench contention $bad exits 1" 1 "$BIN" bench contention $bad
+	[ -s "$tmp/err" ] && ok "bench contention $bad says why" || no "bench contention $bad: no message"
+done
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -20,10 +20,11 @@
 // splitmix64(key) & 15, each shard padded to its own 64-byte cache line.
 //
 // Output, one per line: "ops_per_sec N" (all goroutines' operations divided
-// by the wall time between the start and the stop signal), "lock_waits 0" and
-// "handoffs 0": Go does not expose how often its semaphores put a goroutine
-// to sleep or handed a mutex over, so both are printed as 0 to keep the
-// output shape of the C side.
+// by the wall time between the start and the stop signal), "lock_waits 0",
+// "handoffs 0" and "sleeps 0" (Go does not expose how often its semaphores
+// put a goroutine to sleep or handed a mutex over, so they are printed as 0
+// to keep the output shape of the C side), and "fairness N": the fewest
+// operations any goroutine did, in percent of the most.
 package main
 
 import (
@@ -351,12 +352,24 @@ func main() {
 	elapsed := time.Since(t0)
 	wg.Wait()
 
-	var total uint64
+	var total, least, most uint64
 	for i := range res {
 		total += res[i].ops
+		if i == 0 || res[i].ops < least {
+			least = res[i].ops
+		}
+		if res[i].ops > most {
+			most = res[i].ops
+		}
+	}
+	fairness := uint64(100)
+	if most > 0 {
+		fairness = least * 100 / most
 	}
 	check(*impl, *keys, plain, &sm, sh)
 	fmt.Printf("ops_per_sec %.0f\n", float64(total)/elapsed.Seconds())
 	fmt.Println("lock_waits 0")
 	fmt.Println("handoffs 0")
+	fmt.Println("sleeps 0")
+	fmt.Printf("fairness %d\n", fairness)
 }
