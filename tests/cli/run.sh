@@ -1,6 +1,6 @@
 #!/bin/sh
-# CLI tests of `mapviz run`, `list`, `test`, `bench contention`, `--help`: exit
-# JSON Lines contract, determinism.  Ends with "cli: N passed, N failed".
+# CLI tests of `mapviz run`, `list`, `test`, `bench contention`, `--help`:
+# exit statuses, the JSON Lines contract, determinism.  Ends with "cli: N passed, N failed".
 BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)
 S="$here/../scenes"
