@@ -44,11 +44,8 @@ static double bench_median(double *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/*
- * Strict decimal integer in [lo, hi]: digits only (no sign, no spaces, no
- * trailing text).  On error prints "mapviz bench CMD: ..." and returns false.
- */
-static bool bench_parse_int(const char *cmd, const char *opt, const char *s, int64_t lo, int64_t hi,
+/* bench.h */
+bool bench_parse_int(const char *cmd, const char *opt, const char *s, int64_t lo, int64_t hi,
 			    int64_t *out)
 {
 	if (!s) {

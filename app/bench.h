@@ -14,6 +14,7 @@
 #define MV_BENCH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* argv[0] is "bench".  Returns the process exit status: 0 on success, 1 on a
  * usage error or a failed self-check (message on stderr). */
@@ -22,5 +23,11 @@ int cmd_bench(int argc, char **argv);
 /* Match argv[*i] against option `name` taking a value, as "--name VALUE"
  * or "--name=VALUE"; on a match set *val (NULL if missing) and advance *i. */
 bool bench_opt(int argc, char **argv, int *i, const char *name, const char **val);
+
+/* Strict decimal integer in [lo, hi]: digits only (no sign, no spaces, no
+ * trailing text).  On error prints "mapviz bench CMD: ..." (a missing
+ * value: s is NULL) and returns false. */
+bool bench_parse_int(const char *cmd, const char *opt, const char *s, int64_t lo, int64_t hi,
+		     int64_t *out);
 
 #endif

@@ -436,26 +436,6 @@ static bool cont_missing(const char *opt, const char *val)
 	return !val;
 }
 
-/* Strict decimal integer in [lo, hi]. */
-static bool cont_int(const char *opt, const char *s, int64_t lo, int64_t hi, int64_t *out)
-{
-	if (cont_missing(opt, s))
-		return false;
-	bool digits = *s != '\0';
-	for (const char *p = s; *p; p++)
-		digits = digits && *p >= '0' && *p <= '9';
-	errno = 0;
-	char *end = NULL;
-	long long v = digits ? strtoll(s, &end, 10) : 0;
-	if (!digits || errno || *end || v < lo || v > hi) {
-		fprintf(stderr, "mapviz bench contention: bad value for %s: '%s' (want an integer in %" PRId64
-			"..%" PRId64 ")\n", opt, s, lo, hi);
-		return false;
-	}
-	*out = (int64_t)v;
-	return true;
-}
-
 /* Seconds: digits, optionally '.' and 1-3 more digits, in [0.001, 3600]. */
 static bool cont_seconds(const char *s, uint64_t *ns)
 {
@@ -506,13 +486,13 @@ static bool cont_parse(int argc, char **argv, struct cont_cfg *c, bool *help)
 			c->impl = (enum cont_impl)k;
 			have_impl = true;
 		} else if (bench_opt(argc, argv, &i, "--threads", &val)) {
-			if (!cont_int("--threads", val, 1, CONT_MAX_THREADS, &c->threads))
+			if (!bench_parse_int("contention", "--threads", val, 1, CONT_MAX_THREADS, &c->threads))
 				return false;
 		} else if (bench_opt(argc, argv, &i, "--read-pct", &val)) {
-			if (!cont_int("--read-pct", val, 0, 100, &c->read_pct))
+			if (!bench_parse_int("contention", "--read-pct", val, 0, 100, &c->read_pct))
 				return false;
 		} else if (bench_opt(argc, argv, &i, "--keys", &val)) {
-			if (!cont_int("--keys", val, 1, CONT_MAX_KEYS, &c->keys))
+			if (!bench_parse_int("contention", "--keys", val, 1, CONT_MAX_KEYS, &c->keys))
 				return false;
 		} else if (bench_opt(argc, argv, &i, "--mode", &val)) {
 			if (cont_missing("--mode", val))

@@ -113,9 +113,9 @@ run_side() {
 	cat "$WORK/out" >>"$WORK/$1.$2"
 }
 
-# report SECTION: table + ratio lines; ratios appended to $WORK/ratios
-report() {
-	awk -v sec="$1" -v ratios="$WORK/ratios" '
+# awk functions for the tables: median and spread (max - min, % of the
+# median) of a space-separated list of numbers
+AWK_STATS='
 	function median(list,   a, k, i, j, t) {
 		k = split(list, a, " ")
 		for (i = 2; i <= k; i++)
@@ -128,6 +128,11 @@ report() {
 		m = median(list)
 		return m > 0 ? 100 * (hi - lo) / m : 0
 	}
+'
+
+# report SECTION: table + ratio lines; ratios appended to $WORK/ratios
+report() {
+	awk -v sec="$1" -v ratios="$WORK/ratios" "$AWK_STATS"'
 	FNR == 1 { side = (FILENAME ~ /\.mapviz$/) ? "m" : "g" }
 	{
 		if (!($1 in seen)) { seen[$1] = 1; order[++np] = $1 }
@@ -246,19 +251,7 @@ contention_section() {
 		done
 		r=$((r + 1))
 	done
-	awk -v ratios="$WORK/ratios" '
-	function median(list,   a, k, i, j, t) {
-		k = split(list, a, " ")
-		for (i = 2; i <= k; i++)
-			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-		return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
-	}
-	function spread(list,   a, k, i, lo, hi, m) {
-		k = split(list, a, " "); lo = hi = a[1] + 0
-		for (i = 2; i <= k; i++) { if (a[i] + 0 < lo) lo = a[i] + 0; if (a[i] + 0 > hi) hi = a[i] + 0 }
-		m = median(list)
-		return m > 0 ? 100 * (hi - lo) / m : 0
-	}
+	awk -v ratios="$WORK/ratios" "$AWK_STATS"'
 	FNR == 1 { side = (FILENAME ~ /\.mapviz$/) ? "m" : "g" }
 	{
 		if (!($1 in seen)) { seen[$1] = 1; order[++np] = $1 }
