@@ -18,15 +18,10 @@ top=$(cd "$here/../.." && pwd)
 pass=0
 fail=0
 tmp=$(mktemp -d)
-SOCK="mapviz-rec-$$"
-nsess=0
+E2E_NAME=mapviz-rec E2E_DIR=$tmp E2E_TRIM=1
+. "$here/../lib/e2e.sh"
 cleanup() {
-	i=0
-	while [ "$i" -le "$nsess" ]; do
-		tmux -L "mapviz-rec-$$-$i" kill-server >/dev/null 2>&1
-		i=$((i + 1))
-	done
-	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/mapviz-rec-$$"*
+	e2e_cleanup
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -208,35 +203,6 @@ if ! command -v tmux >/dev/null 2>&1; then
 	[ "$fail" -eq 0 ]
 	exit
 fi
-T() { tmux -L "$SOCK" "$@"; }
-screen() { T capture-pane -p -t e2e | sed 's/ *$//' | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'; }
-wait_for() {
-	i=0
-	while [ $i -lt $((${2:-5} * 20)) ]; do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-start() { # W H CMD...
-	T kill-server >/dev/null 2>&1
-	nsess=$((nsess + 1))
-	SOCK="mapviz-rec-$$-$nsess"
-	w=$1 h=$2
-	shift 2
-	T -f /dev/null new-session -d -s e2e -x "$w" -y "$h" \
-		"cd '$tmp'; env LANG=C.UTF-8 MAPVIZ_SCENES='$top/scenes' MAPVIZ_THEMES='$top/assets/themes' $* ; echo EXIT:\$?; stty -a | grep -q ' icanon' && stty -a | grep -q ' echo ' && echo TTY:OK; sleep 600"
-	T set-option -t e2e status off >/dev/null 2>&1
-	T resize-window -t e2e -x "$w" -y "$h" >/dev/null 2>&1
-}
-check() {
-	if wait_for "$2" "${3:-5}"; then ok "$1"; else
-		no "$1: the screen does not show /$2/:"
-		screen | sed 's/^/    | /'
-	fi
-}
-mapviz_pid() { pgrep -P "$(T list-panes -t e2e -F '#{pane_pid}' | head -n 1)" | head -n 1; }
 # settle: the screen stops changing
 settle() {
 	prev=""
@@ -248,7 +214,7 @@ settle() {
 	done
 }
 
-start 100 30 "'$BIN' record tour -o live.cast"
+start 100 30 "LANG=C.UTF-8" "'$BIN' record tour -o live.cast"
 check "record: the TUI opens, REC in the header" 'step 0 .*REC'
 T send-keys -t e2e Space Space n b
 check "record: keys work" 'breakpoint: grow_start'
@@ -269,7 +235,7 @@ if cmp -s "$tmp/live-screen" "$tmp/replayed"; then ok "record: replayed = what t
 fi
 
 # r and e in a TUI that is not recording; a resize while recording
-start 90 28 "'$BIN' tour"
+start 90 28 "LANG=C.UTF-8" "'$BIN' tour"
 check "r: the TUI opens without REC" 'step 0 '
 screen | head -n 1 | grep -q REC && no "r: REC before r" || ok "r: no REC before r"
 T send-keys -t e2e Space r
@@ -309,7 +275,7 @@ cmp -s "$tmp/e-text" "$tmp/e-want" && ok "e: the .txt is the screen" || { no "e:
 grep -q "$(printf '\033')\[0;1;7;36" tour-step25.ans && ok "e: the .ans has the colors" || no "e: the .ans has no SGR"
 
 # SIGKILL in the middle of a recording
-start 100 30 "'$BIN' record tour -o killed.cast"
+start 100 30 "LANG=C.UTF-8" "'$BIN' record tour -o killed.cast"
 check "SIGKILL: opens" 'step 0 .*REC'
 T send-keys -t e2e Space Space Space
 check "SIGKILL: steps" 'step 25 '

@@ -13,15 +13,10 @@ top=$(cd "$here/../.." && pwd)
 pass=0
 fail=0
 tmp=$(mktemp -d)
-SOCK="mapviz-test-$$"
+E2E_NAME=mapviz-test E2E_DIR=$top
+. "$here/../lib/e2e.sh"
 cleanup() {
-	i=0
-	while [ "$i" -le "${nsess:-0}" ]; do
-		tmux -L "mapviz-test-$$-$i" kill-server >/dev/null 2>&1
-		i=$((i + 1))
-	done
-	tmux -L "mapviz-test-$$" kill-server >/dev/null 2>&1
-	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/mapviz-test-$$"*
+	e2e_cleanup
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -120,42 +115,6 @@ if ! command -v tmux >/dev/null 2>&1; then
 	[ "$fail" -eq 0 ]
 	exit
 fi
-
-T() { tmux -L "$SOCK" "$@"; }
-screen() { T capture-pane -p -t e2e; }
-# wait_for PATTERN [SECONDS]: until the pane shows PATTERN (grep -E)
-wait_for() {
-	i=0
-	lim=$((${2:-5} * 20))
-	while [ $i -lt $lim ]; do
-		screen | grep -qE -- "$1" && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
-# start W H ENV CMD...: a fresh session running CMD, then a shell line that
-# reports the exit status and whether the terminal modes came back
-nsess=0
-start() {
-	T kill-server >/dev/null 2>&1
-	nsess=$((nsess + 1))
-	SOCK="mapviz-test-$$-$nsess" # a fresh server: no race with the old one's exit
-	w=$1 h=$2 envs=$3
-	shift 3
-	T -f /dev/null new-session -d -s e2e -x "$w" -y "$h" \
-		"cd '$top'; env $envs MAPVIZ_SCENES='$top/scenes' MAPVIZ_THEMES='$top/assets/themes' $* ; echo EXIT:\$?; stty -a | grep -q ' icanon' && stty -a | grep -q ' echo ' && echo TTY:OK; sleep 600"
-	T set-option -t e2e status off >/dev/null 2>&1
-	T resize-window -t e2e -x "$w" -y "$h" >/dev/null 2>&1
-}
-# the mapviz of the session: the child of the pane's shell (env execs it)
-mapviz_pid() { pgrep -P "$(T list-panes -t e2e -F '#{pane_pid}' | head -n 1)" | head -n 1; }
-check() { # NAME PATTERN [SECONDS]
-	if wait_for "$2" "${3:-5}"; then ok "$1"; else
-		no "$1: the screen does not show /$2/:"
-		screen | sed 's/^/    | /'
-	fi
-}
 
 start 80 24 "LANG=C.UTF-8" "'$BIN' tests/tui/scenes/two-writers.yaml"
 check "opens at 80x24" 'step 0 .*paused'
@@ -291,9 +250,7 @@ check "quit from a picked scene" 'EXIT:0'
 
 # Ctrl-Z: the shell gets a sane terminal, fg brings the screen back
 if command -v bash >/dev/null 2>&1; then
-	T kill-server >/dev/null 2>&1
-	nsess=$((nsess + 1))
-	SOCK="mapviz-test-$$-$nsess"
+	e2e_new_server
 	T -f /dev/null new-session -d -s e2e -x 80 -y 24 "env PS1='sh\$ ' bash --norc --noprofile -i"
 	sleep 0.3
 	T send-keys -t e2e "cd '$top' && LANG=C.UTF-8 MAPVIZ_THEMES='$top/assets/themes' '$BIN' tests/tui/scenes/tour.yaml" Enter
