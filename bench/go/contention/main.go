@@ -35,19 +35,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-)
 
-// splitmix64 is mv_splitmix64 from engine/rng.h.
-func splitmix64(x uint64) uint64 {
-	z := x + 0x9e3779b97f4a7c15
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
+	"mapviz/bench/internal/rng"
+)
 
 const nShards = 16
 
-func shardOf(key int64) int { return int(splitmix64(uint64(key)) & (nShards - 1)) }
+func shardOf(key int64) int { return int(rng.SplitMix64(uint64(key)) & (nShards - 1)) }
 
 // Padded to 64 bytes (24 + 8 + 32) like the C side's shards.
 type shard struct {
@@ -80,7 +74,7 @@ type params struct {
 }
 
 func seedOf(id int) uint64 {
-	s := splitmix64(0x6d617076697a + uint64(id))
+	s := rng.SplitMix64(0x6d617076697a + uint64(id))
 	if s == 0 {
 		s = 1
 	}
@@ -111,7 +105,7 @@ func runMutex(p params, mu *sync.Mutex, m map[int64]int64, id int, res *result, 
 	waitStart()
 	for atomic.LoadInt32(&stop) == 0 {
 		x = next(x)
-		key := int64(splitmix64(((x >> 32) * p.keys) >> 32))
+		key := int64(rng.SplitMix64(((x >> 32) * p.keys) >> 32))
 		if ((x&0xffffffff)*100)>>32 < p.readPct {
 			mu.Lock()
 			v := m[key]
@@ -143,7 +137,7 @@ func runRWMutex(p params, mu *sync.RWMutex, m map[int64]int64, id int, res *resu
 	waitStart()
 	for atomic.LoadInt32(&stop) == 0 {
 		x = next(x)
-		key := int64(splitmix64(((x >> 32) * p.keys) >> 32))
+		key := int64(rng.SplitMix64(((x >> 32) * p.keys) >> 32))
 		if ((x&0xffffffff)*100)>>32 < p.readPct {
 			mu.RLock()
 			v := m[key]
@@ -175,7 +169,7 @@ func runSyncMap(p params, m *sync.Map, id int, res *result, wg *sync.WaitGroup) 
 	waitStart()
 	for atomic.LoadInt32(&stop) == 0 {
 		x = next(x)
-		key := int64(splitmix64(((x >> 32) * p.keys) >> 32))
+		key := int64(rng.SplitMix64(((x >> 32) * p.keys) >> 32))
 		if ((x&0xffffffff)*100)>>32 < p.readPct {
 			if v, ok := m.Load(key); ok {
 				sum += v.(int64)
@@ -200,7 +194,7 @@ func runSharded(p params, sh *[nShards]shard, id int, res *result, wg *sync.Wait
 	waitStart()
 	for atomic.LoadInt32(&stop) == 0 {
 		x = next(x)
-		key := int64(splitmix64(((x >> 32) * p.keys) >> 32))
+		key := int64(rng.SplitMix64(((x >> 32) * p.keys) >> 32))
 		s := &sh[shardOf(key)]
 		if ((x&0xffffffff)*100)>>32 < p.readPct {
 			s.mu.RLock()
@@ -230,7 +224,7 @@ func runSharded(p params, sh *[nShards]shard, id int, res *result, wg *sync.Wait
 func check(impl string, keys int64, plain map[int64]int64, sm *sync.Map, sh *[nShards]shard) {
 	var count, found int64
 	for i := int64(0); i < keys; i++ {
-		k := int64(splitmix64(uint64(i)))
+		k := int64(rng.SplitMix64(uint64(i)))
 		var ok bool
 		switch impl {
 		case "mutex", "rwmutex":
@@ -312,18 +306,18 @@ func main() {
 	case "mutex", "rwmutex":
 		plain = make(map[int64]int64)
 		for i := int64(0); i < *keys; i++ {
-			plain[int64(splitmix64(uint64(i)))] = i
+			plain[int64(rng.SplitMix64(uint64(i)))] = i
 		}
 	case "syncmap":
 		for i := int64(0); i < *keys; i++ {
-			sm.Store(int64(splitmix64(uint64(i))), i)
+			sm.Store(int64(rng.SplitMix64(uint64(i))), i)
 		}
 	case "sharded":
 		for i := range sh {
 			sh[i].m = make(map[int64]int64)
 		}
 		for i := int64(0); i < *keys; i++ {
-			k := int64(splitmix64(uint64(i)))
+			k := int64(rng.SplitMix64(uint64(i)))
 			sh[shardOf(k)].m[k] = i
 		}
 	}

@@ -12,17 +12,11 @@ import (
 	"runtime"
 	"sort"
 	"time"
+
+	"mapviz/bench/internal/rng"
 )
 
-// splitmix64 is mv_splitmix64 from engine/rng.h.
-func splitmix64(x uint64) uint64 {
-	z := x + 0x9e3779b97f4a7c15
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
-
-func key(i int64) int64 { return int64(splitmix64(uint64(i))) }
+func key(i int64) int64 { return int64(rng.SplitMix64(uint64(i))) }
 
 var phaseNames = [...]string{"insert_nohint", "insert_hint", "lookup_hit", "lookup_miss", "delete"}
 
