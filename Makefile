@@ -4,13 +4,16 @@
 
 CC      ?= cc
 PKGS    := ncursesw libcyaml
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Read when first used, not when the Makefile is parsed: on a fresh machine
+# check-deps installs the libraries (an order-only prerequisite of every
+# object), so pkg-config must be asked after it ran.  Each is asked once.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS) 2>/dev/null))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS) 2>/dev/null))$(PKG_LIBS)
 
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wundef -Wwrite-strings -Werror
 OPT     ?= -O2 -g
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) -MMD -MP
+CFLAGS  += -I. -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) -MMD -MP
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
 # SAN=asan|tsan builds into its own directory.
@@ -26,7 +29,7 @@ ifeq ($(SAN),tsan)
 endif
 B       := build$(if $(SAN),-$(SAN))
 
-ENGINE_SRC := $(wildcard engine/*.c)
+ENGINE_SRC := $(wildcard engine/*/*.c)
 APP_SRC    := $(filter-out app/main.c,$(wildcard app/*.c app/tui/*.c))
 UNIT_SRC   := $(wildcard tests/unit/*.c)
 
@@ -48,6 +51,9 @@ all: check-deps $(BIN)
 
 check-deps:
 	@./tests/check-deps.sh
+
+# Nothing is compiled before the dependencies are there (also under -j).
+$(ENGINE_OBJ) $(APP_OBJ) $(UNIT_OBJ) $(B)/app/main.o: | check-deps
 
 $(BIN): $(ENGINE_OBJ) $(APP_OBJ) $(B)/app/main.o
 	@echo "  LD    $@"

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../engine/gomap.h"
-#include "../engine/rng.h"
+#include "engine/classic/gomap.h"
+#include "engine/core/rng.h"
 #include "tui/tui.h" /* bench tui */
 
 /* Anything stored here is observable, so the loops feeding it stay. */

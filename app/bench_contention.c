@@ -48,10 +48,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "../engine/golock.h"
-#include "../engine/gomap.h"
-#include "../engine/gosyncmap.h"
-#include "../engine/rng.h"
+#include "engine/bench/golock.h"
+#include "engine/classic/gomap.h"
+#include "engine/bench/gosyncmap.h"
+#include "engine/core/rng.h"
 
 #define CONT_SHARDS 16
 #define CONT_MAX_THREADS 1024

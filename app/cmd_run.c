@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/alloc.h"
-#include "../engine/sched.h"
+#include "engine/core/alloc.h"
+#include "engine/world/sched.h"
 #include "out.h"
 #include "scenes.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../engine/alloc.h"
+#include "engine/core/alloc.h"
 #include "tui/keys.h"
 
 int keyscript_key(const char *s)

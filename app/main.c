@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/alloc.h"
+#include "engine/core/alloc.h"
 #include "bench.h"
 #include "cmd_check.h"
 #include "cmd_run.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../engine/alloc.h"
+#include "engine/core/alloc.h"
 #include "out_syncmap.h"
 
 void out_json_string(FILE *f, const char *s, size_t n)

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "../engine/world.h"
+#include "engine/world/world.h"
 #include "scene.h"
 
 enum out_format { OUT_TEXT, OUT_JSONL };

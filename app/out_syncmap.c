@@ -7,7 +7,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#include "../engine/alloc.h"
+#include "engine/core/alloc.h"
 #include "out.h"
 
 const char *out_syncmap_entry_str(const struct sm_entry *e, char *buf, size_t len)

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../engine/alloc.h"
+#include "engine/core/alloc.h"
 #include "keyscript.h"
 #include "tui/tui.h"
 

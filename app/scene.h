@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../engine/spec.h"
+#include "engine/core/spec.h"
 
 enum scene_status { SCENE_ST_OK, SCENE_ST_FATAL, SCENE_ST_PANIC, SCENE_ST_DEADLOCK };
 

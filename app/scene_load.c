@@ -32,9 +32,9 @@
 
 #include <cyaml/cyaml.h>
 
-#include "../engine/alloc.h"
-#include "../engine/event.h"
-#include "../engine/strpool.h"
+#include "engine/core/alloc.h"
+#include "engine/core/event.h"
+#include "engine/core/strpool.h"
 #include "yamlcheck.h"
 #include "yamltree.h"
 

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../engine/alloc.h"
+#include "engine/core/alloc.h"
 
 static int is_file(const char *p)
 {

@@ -86,15 +86,19 @@ LOAD=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || true)
 LOAD_NOTE=${LOAD:+, load average $LOAD}
 
 # --- Go toolchain ------------------------------------------------------------
-go_build() { # PACKAGE: build bench/go/PACKAGE into build/bench-go/, offline
-	command -v go >/dev/null 2>&1 || { echo "bench: go not found (Go 1.19 is needed)" >&2; exit 2; }
+. "$ROOT/tests/lib/gotool.sh"
+# go_build PACKAGE [VERSION [OUTNAME]]: build bench/go/PACKAGE offline with
+# Go VERSION (default 1.19: the classic map's twins) into build/bench-go/.
+go_build() {
+	gv=${2:-1.19}
+	gobin=$(go_tool "$gv") || { echo "bench: Go $gv is needed for bench/go/$1" >&2; exit 2; }
 	mkdir -p "$GOBIN_DIR"
 	if [ -z "${GOCACHE:-}" ] && [ -z "${HOME:-}" ] && [ -z "${XDG_CACHE_HOME:-}" ]; then
 		export GOCACHE="$GOBIN_DIR/cache"
 	fi
-	(cd "$ROOT/bench/go" && GOPROXY=off GOSUMDB=off GOFLAGS=-mod=mod CGO_ENABLED=0 \
-		go build -o "$GOBIN_DIR/$1" "./$1") ||
-		{ echo "bench: building bench/go/$1 failed" >&2; exit 2; }
+	(cd "$ROOT/bench/go" && GOPROXY=off GOSUMDB=off GOFLAGS=-mod=mod CGO_ENABLED=0 GOTOOLCHAIN=local \
+		"$gobin" build -o "$GOBIN_DIR/${3:-$1}" "./$1") ||
+		{ echo "bench: building bench/go/$1 with $gobin failed" >&2; exit 2; }
 }
 
 # --- harness ---------------------------------------------------------------

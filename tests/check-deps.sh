@@ -9,7 +9,10 @@ command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 pkg-config --exists ncursesw 2>/dev/null || missing="$missing libncurses-dev"
 pkg-config --exists libcyaml 2>/dev/null || missing="$missing libcyaml-dev"
 if [ "${1:-}" = test ]; then
-	command -v go >/dev/null 2>&1 || [ -x /usr/lib/go-1.19/bin/go ] || missing="$missing golang-go"
+	# Go 1.19 by its own path (the go on PATH is Go 1.26 on these machines).
+	here=$(cd "$(dirname "$0")" && pwd)
+	. "$here/lib/gotool.sh"
+	go_tool 1.19 >/dev/null 2>&1 || missing="$missing golang-1.19-go"
 	command -v python3 >/dev/null 2>&1 || missing="$missing python3"
 	command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 	command -v asciinema >/dev/null 2>&1 || missing="$missing asciinema"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../engine/alloc.h"
+#include "engine/core/alloc.h"
 
 void tui_canvas_init(struct tui_canvas *c, int w, int h, bool ascii)
 {

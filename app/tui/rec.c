@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../engine/alloc.h"
+#include "engine/core/alloc.h"
 #include "../record.h"
 #include "term.h"
 #include "tui_int.h"

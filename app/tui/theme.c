@@ -16,7 +16,7 @@
 
 #include <cyaml/cyaml.h>
 
-#include "../../engine/alloc.h"
+#include "engine/core/alloc.h"
 #include "../yamlcheck.h"
 #include "../yamltree.h"
 #include "canvas.h"

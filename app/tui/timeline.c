@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../engine/alloc.h"
+#include "engine/core/alloc.h"
 
 #define TL_CK_BYTES ((uint64_t)256 << 20) /* memory for checkpoints */
 #define TL_CK_MAX 1024

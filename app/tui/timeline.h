@@ -23,7 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../../engine/world.h"
+#include "engine/world/world.h"
 #include "../scene.h"
 
 /* Schedule record bits. */

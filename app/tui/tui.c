@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../engine/alloc.h"
+#include "engine/core/alloc.h"
 #include "../cmd_run.h"
 #include "../keyscript.h"
 #include "../record.h"

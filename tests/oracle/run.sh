@@ -40,17 +40,8 @@ die() {
 [ -x "$mapviz" ] || die "$mapviz is not an executable mapviz binary"
 
 # Go 1.19 exactly: the oracle reads the runtime's private structures.
-if ! command -v go >/dev/null 2>&1 && [ -x /usr/lib/go-1.19/bin/go ]; then
-	PATH=/usr/lib/go-1.19/bin:$PATH
-	export PATH
-fi
-command -v go >/dev/null 2>&1 ||
-	die "Go is not installed; the oracle suite needs Go 1.19 (Debian/Ubuntu: apt-get install golang-1.19-go)"
-gover=$(go env GOVERSION 2>/dev/null)
-case $gover in
-go1.19|go1.19.*) ;;
-*) die "the oracle reads Go 1.19's map internals, but 'go' is ${gover:-unknown}; put Go 1.19 first on PATH" ;;
-esac
+. "$root/tests/lib/gotool.sh"
+GO=$(go_tool 1.19) || die "the classic oracle needs Go 1.19"
 # go needs a build cache; give it one inside build/ when the environment has none.
 if [ -z "${GOCACHE:-}" ] && [ -z "${HOME:-}" ] && [ -z "${XDG_CACHE_HOME:-}" ]; then
 	GOCACHE=$root/build/go-cache
@@ -60,7 +51,7 @@ fi
 oracle=$root/build/oracle
 if [ ! -x "$oracle" ] || [ -n "$(find "$here" -maxdepth 1 \( -name '*.go' -o -name go.mod \) -newer "$oracle")" ]; then
 	mkdir -p "$root/build"
-	(cd "$here" && GOFLAGS='' GOPROXY=off go build -o "$oracle" .) || die "could not build $oracle"
+	(cd "$here" && GOFLAGS='' GOPROXY=off GOTOOLCHAIN=local "$GO" build -o "$oracle" .) || die "could not build $oracle"
 	# A fresh oracle first proves it reads this runtime right; if it
 	# cannot, its verdicts on mapviz would mean nothing.
 	if ! log=$("$oracle" selftest 2>&1); then

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "../../engine/golock.h"
-#include "../../engine/gosyncmap.h"
-#include "../../engine/rng.h"
+#include "engine/bench/golock.h"
+#include "engine/bench/gosyncmap.h"
+#include "engine/core/rng.h"
 #include "unit.h"
 
 static uint64_t now_ns(void)

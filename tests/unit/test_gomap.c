@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "../../engine/gomap.h"
+#include "engine/classic/gomap.h"
 #include "unit.h"
 
 static struct gomap new_map(int64_t hint)

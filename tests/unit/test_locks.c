@@ -7,7 +7,7 @@
  */
 #include <stdlib.h>
 
-#include "../../engine/locks.h"
+#include "engine/locks/locks.h"
 #include "unit.h"
 
 #define NW 8

@@ -13,8 +13,8 @@
 
 #include "../../app/scene.h"
 #include "../../app/yamlcheck.h"
-#include "../../engine/event.h"
-#include "../../engine/strpool.h"
+#include "engine/core/event.h"
+#include "engine/core/strpool.h"
 
 #define H "mapviz: 1\ntitle: t\n"
 #define W "workers:\n  - name: a\n    program:\n"

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "../../app/scene.h"
-#include "../../engine/sched.h"
-#include "../../engine/world.h"
+#include "engine/world/sched.h"
+#include "engine/world/world.h"
 #include "unit.h"
 
 static void load_text(const char *yaml, struct scene *sc)

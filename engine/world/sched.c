@@ -1,9 +1,9 @@
 /* sched: worker threads on a turnstile; see sched.h. */
-#include "sched.h"
+#include "engine/world/sched.h"
 
 #include <stdlib.h>
 
-#include "alloc.h"
+#include "engine/core/alloc.h"
 
 struct mv_sched_worker {
 	struct mv_sched *s;

@@ -19,14 +19,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "event.h"
-#include "gomap.h"
-#include "locks.h"
-#include "race.h"
-#include "rng.h"
-#include "spec.h"
-#include "status.h"
-#include "syncmap.h"
+#include "engine/core/event.h"
+#include "engine/classic/gomap.h"
+#include "engine/locks/locks.h"
+#include "engine/world/race.h"
+#include "engine/core/rng.h"
+#include "engine/core/spec.h"
+#include "engine/core/status.h"
+#include "engine/syncmap/syncmap.h"
 
 #define MV_MAX_WORKERS 64
 #define MV_MAX_SHARDS 256

@@ -21,12 +21,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "event.h"
-#include "hash.h"
-#include "rng.h"
-#include "spec.h"
-#include "status.h"
-#include "strpool.h"
+#include "engine/core/event.h"
+#include "engine/core/hash.h"
+#include "engine/core/rng.h"
+#include "engine/core/spec.h"
+#include "engine/core/status.h"
+#include "engine/core/strpool.h"
 
 /* M0 constants. */
 enum {

@@ -15,8 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "status.h"
-#include "world.h"
+#include "engine/core/status.h"
+#include "engine/world/world.h"
 
 struct mv_sched_worker;
 

@@ -10,7 +10,7 @@
  * Display-only fields (holder_mask, readers_mask, writer_mask, read_holds)
  * are written here but never read to decide anything.
  */
-#include "locks.h"
+#include "engine/locks/locks.h"
 
 #include <string.h>
 

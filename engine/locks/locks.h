@@ -40,8 +40,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "event.h"
-#include "spec.h"
+#include "engine/core/event.h"
+#include "engine/core/spec.h"
 
 /* Workers are numbered 0..63 (= MV_MAX_WORKERS in world.h). */
 #define MV_LOCK_MAX_WAITERS 64

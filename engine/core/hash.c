@@ -1,5 +1,5 @@
 /* hash: the default seeded hashes and the pin table; see hash.h. */
-#include "hash.h"
+#include "engine/core/hash.h"
 
 #include <stdlib.h>
 #include <string.h>

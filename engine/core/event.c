@@ -1,5 +1,5 @@
 /* event: the names and field lists of event kinds, from MV_EVENT_MAP. */
-#include "event.h"
+#include "engine/core/event.h"
 
 #include <string.h>
 

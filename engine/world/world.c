@@ -4,12 +4,12 @@
  * only randomness is the maps' RNGs and the scheduler's, all inside the
  * world, so a copy replays exactly.
  */
-#include "world.h"
+#include "engine/world/world.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "engine/core/alloc.h"
 
 static const char *const end_names[] = {
 #define MV_END_NAME(name, str) str,

@@ -1,5 +1,5 @@
 /* status: messages for enum mv_status, generated from MV_STATUS_MAP. */
-#include "status.h"
+#include "engine/core/status.h"
 
 const char *mv_strerror(enum mv_status s)
 {

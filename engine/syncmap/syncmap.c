@@ -16,12 +16,12 @@
  * iterated with gm_op iteration one entry per step, as Go ranges over them
  * in Range and dirtyLocked.
  */
-#include "syncmap.h"
+#include "engine/syncmap/syncmap.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "engine/core/alloc.h"
 
 static const char *const phase_names[] = {
 #define SM_PHASE_NAME(name, str) str,

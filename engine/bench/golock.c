@@ -48,9 +48,9 @@
  * runnext kick always lands on valid memory, and the park generation in
  * the word makes it a no-op.
  */
-#include "golock.h"
+#include "engine/bench/golock.h"
 
-#include "alloc.h"
+#include "engine/core/alloc.h"
 
 #include <linux/futex.h>
 #include <pthread.h>

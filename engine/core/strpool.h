@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "status.h"
+#include "engine/core/status.h"
 
 struct mv_strpool {
 	char *bytes;        /* all strings, each followed by a NUL */

@@ -51,9 +51,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "golock.h"
-#include "gomap.h"
-#include "status.h"
+#include "engine/bench/golock.h"
+#include "engine/classic/gomap.h"
+#include "engine/core/status.h"
 
 struct gsm_entry {
 	_Atomic(int64_t *) p; /* S2: box, NULL or GSM_EXPUNGED */

@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "status.h"
+#include "engine/core/status.h"
 
 struct mv_race {
 	uint32_t n, nlocks, nsignals, nmaps;

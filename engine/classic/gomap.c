@@ -15,13 +15,13 @@
  * map, then names the next phase.  A phase never keeps state on the C stack
  * across calls: everything is in struct gm_op.
  */
-#include "gomap.h"
+#include "engine/classic/gomap.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "alloc.h"
+#include "engine/core/alloc.h"
 
 static const char *const phase_names[] = {
 #define GM_PHASE_NAME(name, str) str,

@@ -47,12 +47,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "event.h"
-#include "gomap.h"
-#include "locks.h"
-#include "rng.h"
-#include "spec.h"
-#include "strpool.h"
+#include "engine/core/event.h"
+#include "engine/classic/gomap.h"
+#include "engine/locks/locks.h"
+#include "engine/core/rng.h"
+#include "engine/core/spec.h"
+#include "engine/core/strpool.h"
 
 /* No map (a nil map[any]*entry), no entry. */
 #define SM_NIL UINT32_MAX

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "strpool.h"
+#include "engine/core/strpool.h"
 
 /* Map kinds (DESIGN: map.impl). */
 #define MV_IMPL_MAP(X)                                                      \

@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "status.h"
+#include "engine/core/status.h"
 
 static inline uint64_t mv_fmix64(uint64_t x)
 {

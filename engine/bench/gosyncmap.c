@@ -11,12 +11,12 @@
  * the read-modify-writes are locked instructions either way; only the rare
  * publication of m.read pays for a fence.
  */
-#include "gosyncmap.h"
+#include "engine/bench/gosyncmap.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "engine/core/alloc.h"
 
 /* S2: the expunged sentinel, a unique address no box can have (never
  * dereferenced, never written). */

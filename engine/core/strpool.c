@@ -1,5 +1,5 @@
 /* strpool: append-only interning of byte strings; see strpool.h. */
-#include "strpool.h"
+#include "engine/core/strpool.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* alloc: allocation wrappers that never return NULL; see alloc.h. */
-#include "alloc.h"
+#include "engine/core/alloc.h"
 
 #include <stdlib.h>
 #include <string.h>

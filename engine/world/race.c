@@ -1,10 +1,10 @@
 /* race: vector-clock happens-before race detection; see race.h. */
-#include "race.h"
+#include "engine/world/race.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "engine/core/alloc.h"
 
 static uint32_t *dup_u32(const uint32_t *src, size_t n)
 {
