@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "engine/core/alloc.h"
+#include "out_maps.h"
 #include "out_syncmap.h"
 
 void out_json_string(FILE *f, const char *s, size_t n)
@@ -25,82 +26,15 @@ void out_json_string(FILE *f, const char *s, size_t n)
 	fputc('"', f);
 }
 
-void out_json_key(FILE *f, const struct gomap *m, int64_t key)
+void out_json_key(FILE *f, const struct out_keys *m, int64_t key)
 {
-	if (m->keykind == MV_KEY_INT) {
+	if (m->kind == MV_KEY_INT) {
 		fprintf(f, "%" PRId64, key);
 	} else {
 		size_t n;
 		const char *s = mv_strpool_get(m->strs, (uint32_t)key, &n);
 		out_json_string(f, s, n);
 	}
-}
-
-static void json_bucket(FILE *f, const struct gomap *m, const struct gm_bucket *b)
-{
-	fputs("{\"tophash\":[", f);
-	for (int i = 0; i < GM_BUCKET_CNT; i++)
-		fprintf(f, "%s%u", i ? "," : "", b->tophash[i]);
-	fputs("],\"keys\":[", f);
-	for (int i = 0; i < GM_BUCKET_CNT; i++) {
-		if (i)
-			fputc(',', f);
-		if (b->tophash[i] >= GM_MIN_TOPHASH)
-			out_json_key(f, m, b->keys[i]);
-		else
-			fputs("null", f);
-	}
-	fputs("],\"values\":[", f);
-	for (int i = 0; i < GM_BUCKET_CNT; i++) {
-		if (i)
-			fputc(',', f);
-		if (b->tophash[i] >= GM_MIN_TOPHASH)
-			fprintf(f, "%" PRId64, b->vals[i]);
-		else
-			fputs("null", f);
-	}
-	fputs("]}", f);
-}
-
-/* An array of 2^B chains starting at slab index first. */
-static void json_array(FILE *f, const struct gomap *m, uint32_t first, uint64_t n)
-{
-	fputc('[', f);
-	for (uint64_t j = 0; j < n; j++) {
-		if (j)
-			fputc(',', f);
-		fputc('[', f);
-		bool firstb = true;
-		for (uint32_t b = first + (uint32_t)j; b; b = m->slab[b].overflow) {
-			if (!firstb)
-				fputc(',', f);
-			firstb = false;
-			json_bucket(f, m, &m->slab[b]);
-		}
-		fputc(']', f);
-	}
-	fputc(']', f);
-}
-
-void out_json_state(FILE *f, const struct gomap *m, enum out_state level)
-{
-	fprintf(f,
-		"{\"count\":%" PRId64 ",\"B\":%u,\"flags\":%u,\"noverflow\":%u,\"hash0\":%" PRIu32
-		",\"nevacuate\":%" PRIu64,
-		m->count, m->B, m->flags, m->noverflow, m->hash0, m->nevacuate);
-	if (level == OUT_STATE_FULL) {
-		fputs(",\"buckets\":", f);
-		if (m->buckets)
-			json_array(f, m, m->buckets, (uint64_t)1 << m->B);
-		else
-			fputs("[]", f);
-		fputs(",\"oldbuckets\":", f);
-		if (m->oldbuckets)
-			json_array(f, m, m->oldbuckets, gomap_noldbuckets(m));
-		else
-			fputs("null", f);
-	}
-	fputc('}', f);
 }
 
 static void json_queue(FILE *f, const struct mv_world *w, const char *name, const struct mv_sema *q)
@@ -159,13 +93,13 @@ void out_json_world_state(FILE *f, const struct mv_world *w, enum out_state leve
 			fprintf(f, "{\"amended\":%s,\"misses\":%" PRId64 "}", w->sm->amended ? "true" : "false",
 				w->sm->misses);
 	} else if (w->nmaps == 1) {
-		out_json_state(f, &w->maps[0], level);
+		out_map_json_state(f, &w->maps[0], level);
 	} else {
 		fputs("{\"shards\":[", f);
 		for (uint32_t s = 0; s < w->nmaps; s++) {
 			if (s)
 				fputc(',', f);
-			out_json_state(f, &w->maps[s], level);
+			out_map_json_state(f, &w->maps[s], level);
 		}
 		fputs("]}", f);
 	}
@@ -181,9 +115,9 @@ void out_json_world_state(FILE *f, const struct mv_world *w, enum out_state leve
 
 /* ---- text helpers ---- */
 
-static void text_key(FILE *f, const struct gomap *m, int64_t key)
+void out_text_key(FILE *f, const struct out_keys *m, int64_t key)
 {
-	if (m->keykind == MV_KEY_INT) {
+	if (m->kind == MV_KEY_INT) {
 		fprintf(f, "%" PRId64, key);
 		return;
 	}
@@ -200,44 +134,6 @@ static void text_key(FILE *f, const struct gomap *m, int64_t key)
 	fputc('"', f);
 }
 
-static void text_bucket_row(FILE *f, const struct gomap *m, const char *label, uint32_t first, uint64_t n)
-{
-	for (uint64_t j = 0; j < n; j++) {
-		int depth = 0;
-		for (uint32_t b = first + (uint32_t)j; b; b = m->slab[b].overflow, depth++) {
-			const struct gm_bucket *p = &m->slab[b];
-			if (depth)
-				fprintf(f, "        %*s  +ovf%d ", (int)strlen(label), "", depth);
-			else
-				fprintf(f, "        %s %3" PRIu64 "      ", label, j);
-			for (int i = 0; i < GM_BUCKET_CNT; i++) {
-				uint8_t t = p->tophash[i];
-				switch (t) {
-				case GM_EMPTY_REST: fputs(" ..", f); break;
-				case GM_EMPTY_ONE: fputs(" __", f); break;
-				case GM_EVACUATED_X: fputs(" >X", f); break;
-				case GM_EVACUATED_Y: fputs(" >Y", f); break;
-				case GM_EVACUATED_EMPTY: fputs(" >.", f); break;
-				default: fprintf(f, " %02x", t); break;
-				}
-			}
-			fputs("   ", f);
-			bool any = false;
-			for (int i = 0; i < GM_BUCKET_CNT; i++) {
-				if (p->tophash[i] < GM_MIN_TOPHASH)
-					continue;
-				fputs(any ? " " : "", f);
-				text_key(f, m, p->keys[i]);
-				fprintf(f, "=%" PRId64, p->vals[i]);
-				any = true;
-			}
-			fputc('\n', f);
-		}
-	}
-}
-
-static void text_state(FILE *f, const struct gomap *m, enum out_state level);
-
 static void text_world_state(FILE *f, const struct mv_world *w, enum out_state level)
 {
 	if (w->sm) {
@@ -249,7 +145,7 @@ static void text_world_state(FILE *f, const struct mv_world *w, enum out_state l
 	for (uint32_t s = 0; s < w->nmaps; s++) {
 		if (w->nmaps > 1)
 			fprintf(f, "        shard %u:\n", s);
-		text_state(f, &w->maps[s], level);
+		out_map_text_state(f, &w->maps[s], level);
 	}
 	for (uint32_t l = 0; l < w->nlocks; l++) {
 		const struct mv_lock *lk = &w->locks[l];
@@ -264,25 +160,6 @@ static void text_world_state(FILE *f, const struct mv_world *w, enum out_state l
 	}
 }
 
-static void text_state(FILE *f, const struct gomap *m, enum out_state level)
-{
-	fprintf(f, "        count %" PRId64 "  B %u  flags %u  noverflow %u  hash0 %" PRIu32, m->count, m->B,
-		m->flags, m->noverflow, m->hash0);
-	if (m->oldbuckets)
-		fprintf(f, "  evacuated %" PRIu64 "/%" PRIu64, m->nevacuate, gomap_noldbuckets(m));
-	fputc('\n', f);
-	if (level != OUT_STATE_FULL)
-		return;
-	struct gm_memory mem;
-	gomap_memory(m, &mem);
-	fprintf(f, "        memory: %" PRIu64 " B bucket array, %" PRIu64 " B overflow, %" PRIu64 " B old buckets\n",
-		mem.buckets, mem.overflow, mem.old);
-	if (m->buckets)
-		text_bucket_row(f, m, "bucket", m->buckets, (uint64_t)1 << m->B);
-	if (m->oldbuckets)
-		text_bucket_row(f, m, "old   ", m->oldbuckets, gomap_noldbuckets(m));
-}
-
 static const char *worker_name(const struct out *o, uint32_t w)
 {
 	return o->world->spec->workers[w].name;
@@ -291,7 +168,7 @@ static const char *worker_name(const struct out *o, uint32_t w)
 static void text_event(struct out *o, uint32_t w, const struct mv_event *ev)
 {
 	FILE *f = o->f;
-	const struct gomap *m = &o->keys;
+	const struct out_keys *m = &o->keys;
 	fprintf(f, "%6" PRIu64 " %-10s   * ", o->world->step, worker_name(o, w));
 	switch (ev->kind) {
 	case MV_EV_BUCKET_ALLOC:
@@ -299,18 +176,18 @@ static void text_event(struct out *o, uint32_t w, const struct mv_event *ev)
 		break;
 	case MV_EV_INSERT:
 		fputs("new key ", f);
-		text_key(f, m, ev->key);
+		out_text_key(f, m, ev->key);
 		fprintf(f, " -> bucket %" PRId64 " slot %" PRId64 ", tophash 0x%02" PRIx64, ev->bucket, ev->slot,
 			ev->tophash);
 		break;
 	case MV_EV_UPDATE:
 		fputs("key ", f);
-		text_key(f, m, ev->key);
+		out_text_key(f, m, ev->key);
 		fprintf(f, " found in bucket %" PRId64 " slot %" PRId64 ": value updated", ev->bucket, ev->slot);
 		break;
 	case MV_EV_REMOVE:
 		fputs("key ", f);
-		text_key(f, m, ev->key);
+		out_text_key(f, m, ev->key);
 		fprintf(f, " removed from bucket %" PRId64 " slot %" PRId64 " (tophash -> emptyOne)", ev->bucket,
 			ev->slot);
 		break;
@@ -346,7 +223,7 @@ static void text_event(struct out *o, uint32_t w, const struct mv_event *ev)
 		break;
 	case MV_EV_ITER_KEY:
 		fputs("range yields ", f);
-		text_key(f, m, ev->key);
+		out_text_key(f, m, ev->key);
 		fprintf(f, "=%" PRId64, ev->value);
 		break;
 	case MV_EV_CLEAR:
@@ -398,7 +275,7 @@ static void text_event(struct out *o, uint32_t w, const struct mv_event *ev)
 static void json_event(struct out *o, uint32_t w, const struct mv_event *ev)
 {
 	FILE *f = o->f;
-	const struct gomap *m = &o->keys;
+	const struct out_keys *m = &o->keys;
 	fprintf(f, "{\"type\":\"event\",\"step\":%" PRIu64 ",\"worker\":", o->world->step);
 	out_json_string(f, worker_name(o, w), strlen(worker_name(o, w)));
 	fprintf(f, ",\"event\":\"%s\"", mv_event_name(ev->kind));
@@ -512,7 +389,7 @@ static void step_cb(void *ctx, uint32_t w, const char *phase)
 static void json_result(struct out *o, const struct mv_oprec *r)
 {
 	FILE *f = o->f;
-	const struct gomap *m = &o->keys;
+	const struct out_keys *m = &o->keys;
 	switch (r->in->kind) {
 	case MV_I_LOAD:
 		fprintf(f, ",\"result\":{\"value\":%" PRId64 ",\"ok\":%s}", r->ok ? r->result : 0,
@@ -550,7 +427,7 @@ static void json_result(struct out *o, const struct mv_oprec *r)
 static void text_result(struct out *o, const struct mv_oprec *r)
 {
 	FILE *f = o->f;
-	const struct gomap *m = &o->keys;
+	const struct out_keys *m = &o->keys;
 	switch (r->in->kind) {
 	case MV_I_LOAD:
 		if (r->ok)
@@ -576,7 +453,7 @@ static void text_result(struct out *o, const struct mv_oprec *r)
 		fputs(" ->", f);
 		for (size_t i = 0; i < o->range_n; i += 2) {
 			fputc(' ', f);
-			text_key(f, m, o->range_kv[i]);
+			out_text_key(f, m, o->range_kv[i]);
 			fprintf(f, "=%" PRId64, o->range_kv[i + 1]);
 		}
 		if (!o->range_n)
@@ -591,7 +468,7 @@ static void op_cb(void *ctx, const struct mv_oprec *r)
 {
 	struct out *o = ctx;
 	FILE *f = o->f;
-	const struct gomap *m = &o->keys;
+	const struct out_keys *m = &o->keys;
 	if (o->every != OUT_EVERY_EVENT) {
 		const char *wn = worker_name(o, r->worker);
 		if (o->format == OUT_JSONL) {
@@ -622,7 +499,7 @@ static void op_cb(void *ctx, const struct mv_oprec *r)
 			fprintf(f, "%6" PRIu64 " %-10s %s", o->world->step, wn, mv_instr_name(r->in->kind));
 			if (r->has_key) {
 				fputc(' ', f);
-				text_key(f, m, r->key);
+				out_text_key(f, m, r->key);
 			}
 			if (r->in->kind == MV_I_STORE)
 				fprintf(f, " = %" PRId64, r->op->value);
@@ -649,7 +526,7 @@ void out_init(struct out *o, FILE *f, const struct scene *sc, struct mv_world *w
 	o->scene = sc;
 	o->world = w;
 	o->until = -1;
-	o->keys.keykind = sc->spec.map.key;
+	o->keys.kind = sc->spec.map.key;
 	o->keys.strs = sc->spec.strs;
 }
 
@@ -672,7 +549,8 @@ void out_begin(struct out *o)
 	if (o->format == OUT_JSONL) {
 		fputs("{\"type\":\"scene\",\"title\":", f);
 		out_json_string(f, o->scene->title, strlen(o->scene->title));
-		fprintf(f, ",\"impl\":\"%s\",\"key\":\"%s\",\"workers\":[", mv_impl_name(sp->map.impl),
+		fprintf(f, ",\"go\":\"%s\",\"impl\":\"%s\",\"key\":\"%s\",\"workers\":[", mv_go_name(sp->map.go),
+			mv_impl_name(sp->map.impl),
 			sp->map.key == MV_KEY_INT ? "int" : "string");
 		for (uint32_t i = 0; i < sp->nworkers; i++) {
 			if (i)
@@ -692,6 +570,7 @@ void out_begin(struct out *o)
 		fprintf(f, "  map[%s]int64 (%s), hint %" PRId64 ", %u worker(s)\n",
 			sp->map.key == MV_KEY_INT ? "int64" : "string", mv_impl_name(sp->map.impl), sp->map.hint,
 			sp->nworkers);
+		fprintf(f, "  runtime: %s\n", mv_go_text(sp->map.go));
 		if (o->state != OUT_STATE_NONE)
 			text_world_state(f, o->world, o->state);
 		fputs("  step worker     what happened\n", f);
@@ -718,16 +597,8 @@ void out_end(struct out *o)
 			out_json_string(f, worker_name(o, i), strlen(worker_name(o, i)));
 		}
 		fputc(']', f);
-		struct gm_memory mem = {0, 0, 0};
-		for (uint32_t s = 0; s < w->nmaps; s++) {
-			struct gm_memory one;
-			gomap_memory(&w->maps[s], &one);
-			mem.buckets += one.buckets;
-			mem.overflow += one.overflow;
-			mem.old += one.old;
-		}
-		fprintf(f, ",\"memory\":{\"buckets\":%" PRIu64 ",\"overflow\":%" PRIu64 ",\"old\":%" PRIu64 "}",
-			mem.buckets, mem.overflow, mem.old);
+		fputs(",\"memory\":", f);
+		out_maps_json_memory(f, w->maps, w->nmaps);
 		if (o->state != OUT_STATE_NONE) {
 			fputs(",\"state\":", f);
 			out_json_world_state(f, w, o->state);
@@ -746,7 +617,7 @@ void out_end(struct out *o)
 
 void out_go_report(FILE *f, const struct mv_world *w, const struct scene *sc)
 {
-	struct gomap keys = {.keykind = sc->spec.map.key, .strs = sc->spec.strs};
+	struct out_keys keys = {.kind = sc->spec.map.key, .strs = sc->spec.strs};
 	if (w->end == MV_END_PANIC)
 		fprintf(f, "panic: %s\n\n", w->message);
 	else
@@ -762,14 +633,17 @@ void out_go_report(FILE *f, const struct mv_world *w, const struct scene *sc)
 			fprintf(f, "\t%s", mv_instr_name(in->kind));
 			if (wk->in_op && (in->kind == MV_I_STORE || in->kind == MV_I_LOAD || in->kind == MV_I_DELETE)) {
 				fputc(' ', f);
-				text_key(f, &keys, wk->op.key);
+				out_text_key(f, &keys, wk->op.key);
 			}
 			if (wk->in_op && (wk->op.stage == MV_ST_LOCK || wk->op.stage == MV_ST_UNLOCK)) {
 				char buf[32];
 				fprintf(f, " %s", mv_world_lock_name(w, wk->op.lock, buf, sizeof buf));
 			}
-			if ((int32_t)i == w->culprit && wk->op.stage == MV_ST_MAP)
-				fprintf(f, ", in phase %s", gm_phase_name(wk->op.gm.last));
+			if ((int32_t)i == w->culprit && wk->op.stage == MV_ST_MAP) {
+				struct mv_mop_state st;
+				mv_mop_state(&w->maps[wk->op.shard], &wk->op.mop, &st);
+				fprintf(f, ", in phase %s", st.last);
+			}
 			else if (wk->in_op && wk->op.steps)
 				fprintf(f, ", at phase %s", mv_world_phase(w, i));
 			fprintf(f, "\n\t%s:%u\n", sc->path, in->line);

@@ -16,6 +16,12 @@ enum out_format { OUT_TEXT, OUT_JSONL };
 enum out_every { OUT_EVERY_OP, OUT_EVERY_STEP, OUT_EVERY_EVENT };
 enum out_state { OUT_STATE_NONE, OUT_STATE_HEADER, OUT_STATE_FULL };
 
+/* What it takes to print a key: int, or a string pool id. */
+struct out_keys {
+	enum mv_keykind kind;
+	const struct mv_strpool *strs;
+};
+
 struct out {
 	FILE *f;
 	enum out_format format;
@@ -31,7 +37,7 @@ struct out {
 	bool until_hit;
 	bool seen[MV_EV__COUNT]; /* which event kinds occurred */
 	struct mv_observer obs_storage;
-	struct gomap keys;  /* only keykind and strs: formats keys for any impl */
+	struct out_keys keys;
 	/* --every step: a step's events, held until its step line is out */
 	char *held;
 	size_t held_len;
@@ -42,9 +48,10 @@ struct out {
  * below 0x20 and 0x7f as \u00XX, every other byte as it is. */
 void out_json_string(FILE *f, const char *s, size_t n);
 /* A key as JSON: a number for int maps, a string for string maps. */
-void out_json_key(FILE *f, const struct gomap *m, int64_t key);
-/* The map's STATE object (DESIGN) at the given level (header or full). */
-void out_json_state(FILE *f, const struct gomap *m, enum out_state level);
+void out_json_key(FILE *f, const struct out_keys *k, int64_t key);
+/* A key as a transcript shows it: a number, or a quoted string with
+ * control bytes, '"' and '\\' as \xNN. */
+void out_text_key(FILE *f, const struct out_keys *k, int64_t key);
 /* The world's state: the map's STATE (or {"shards":[STATE...]}), then
  * ,"locks":{...} when the world has locks (a field of the enclosing record). */
 void out_json_world_state(FILE *f, const struct mv_world *w, enum out_state level);

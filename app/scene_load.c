@@ -83,7 +83,13 @@ struct y_kv { /* store, load, delete, load_or_store, load_and_delete */
 	uint64_t *hash;
 };
 
+struct y_iter { /* range.iter on Go 1.26 (SW6.7) */
+	int64_t *entry_offset;
+	int64_t *dir_offset;
+};
+
 struct y_range {
+	struct y_iter *iter;
 	int64_t *start;
 	int64_t *offset;
 	char *var;
@@ -154,6 +160,7 @@ struct y_expect {
 
 struct y_scene {
 	int64_t mapviz;
+	char *go;
 	char *title;
 	char *summary;
 	char *chapter;
@@ -247,7 +254,13 @@ static const cyaml_schema_field_t k_fields[] = {
 	CYAML_FIELD_UINT_PTR("hash", OPT, struct y_kv, hash),
 	CYAML_FIELD_END,
 };
+static const cyaml_schema_field_t iter_fields[] = {
+	CYAML_FIELD_INT_PTR("entryOffset", OPT, struct y_iter, entry_offset),
+	CYAML_FIELD_INT_PTR("dirOffset", OPT, struct y_iter, dir_offset),
+	CYAML_FIELD_END,
+};
 static const cyaml_schema_field_t range_fields[] = {
+	CYAML_FIELD_MAPPING_PTR("iter", OPT, struct y_range, iter, iter_fields),
 	CYAML_FIELD_INT_PTR("start", OPT, struct y_range, start),
 	CYAML_FIELD_INT_PTR("offset", OPT, struct y_range, offset),
 	CYAML_FIELD_STRING_PTR("var", OPT, struct y_range, var, 1, CYAML_UNLIMITED),
@@ -381,6 +394,7 @@ static const cyaml_schema_field_t expect_fields[] = {
 
 static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_INT("mapviz", CYAML_FLAG_DEFAULT, struct y_scene, mapviz),
+	CYAML_FIELD_STRING_PTR("go", OPT, struct y_scene, go, 1, 16),
 	CYAML_FIELD_STRING_PTR("title", CYAML_FLAG_POINTER, struct y_scene, title, 1, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("summary", OPT, struct y_scene, summary, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_STRING_PTR("chapter", OPT, struct y_scene, chapter, 0, 32),
@@ -581,6 +595,7 @@ struct ld {
 	struct mv_strpool *strs; /* == s->spec.strs */
 	uint32_t root;
 	enum mv_keykind keykind;
+	enum mv_go go; /* the scene's go: */
 	struct mv_strpool workers, locks, signals; /* names -> id - 1 = index */
 	uint64_t ninstrs;
 	/* the worker being converted: its variable names, which are in scope */
@@ -1045,6 +1060,8 @@ static int emit_one(struct ld *L, struct emit *E, const struct y_item *item, uin
 	in->kind = (enum mv_instr_kind)kind;
 	in->start = -1;
 	in->offset = -1;
+	in->entry_offset = -1;
+	in->dir_offset = -1;
 	in->var = SCENE_NO_VAR;
 	in->var2 = SCENE_NO_VAR;
 	in->line = t->nodes[k].line;
@@ -1077,12 +1094,33 @@ static int emit_one(struct ld *L, struct emit *E, const struct y_item *item, uin
 		const struct y_range *a = args;
 		if (!a)
 			return 0;
+		if ((a->start || a->offset) && L->go != MV_GO_1_19)
+			return fail(L, ytree_key(t, v, a->start ? "start" : "offset"),
+				    "found range.%s in a Go %s scene, expected iter: {entryOffset: N, dirOffset: N} "
+				    "(start: and offset: pin Go 1.19's iterator)",
+				    a->start ? "start" : "offset", mv_go_name(L->go));
 		if (a->start && (*a->start < 0 || *a->start > INT32_MAX))
 			return range_error(L, ytree_get(t, v, "start"), "range.start", 0, INT32_MAX);
 		if (a->offset && (*a->offset < 0 || *a->offset > 7))
 			return range_error(L, ytree_get(t, v, "offset"), "range.offset", 0, 7);
 		in->start = a->start ? (int32_t)*a->start : -1;
 		in->offset = a->offset ? (int32_t)*a->offset : -1;
+		if (a->iter) {
+			uint32_t itn = ytree_get(t, v, "iter");
+			if (L->go != MV_GO_1_26)
+				return fail(L, ytree_key(t, v, "iter"),
+					    "found range.iter in a Go %s scene, expected it only with go: \"1.26\" "
+					    "(Go 1.19 pins start: and offset: instead)",
+					    mv_go_name(L->go));
+			if (a->iter->entry_offset && *a->iter->entry_offset < 0)
+				return range_error(L, ytree_get(t, itn, "entryOffset"), "range.iter.entryOffset", 0,
+						   INT64_MAX);
+			if (a->iter->dir_offset && *a->iter->dir_offset < 0)
+				return range_error(L, ytree_get(t, itn, "dirOffset"), "range.iter.dirOffset", 0,
+						   INT64_MAX);
+			in->entry_offset = a->iter->entry_offset ? *a->iter->entry_offset : -1;
+			in->dir_offset = a->iter->dir_offset ? *a->iter->dir_offset : -1;
+		}
 		return emit_body(L, E, in, k, v, a->var, L->keykind == MV_KEY_INT ? VT_INT : VT_STR, a->val,
 				 a->body, a->nbody, depth);
 	}
@@ -1496,6 +1534,14 @@ static int convert(struct ld *L, const struct y_scene *y)
 	s->title = arena_strdup(L->priv, y->title);
 	s->summary = arena_strdup(L->priv, y->summary);
 	s->chapter = y->chapter ? arena_strdup(L->priv, y->chapter) : NULL;
+	L->go = MV_GO_1_19;
+	if (y->go && !mv_go_parse(y->go, &L->go)) {
+		char q[96];
+		uint32_t gn = ytree_get(&L->t, L->root, "go");
+		return fail(L, gn, "found go %s, expected \"1.19\" (the bucket map of Go 1.19-1.23) or \"1.26\" "
+			    "(the Swiss-table map of Go 1.24+)", q_node(L, gn, q, sizeof q));
+	}
+	s->spec.map.go = L->go;
 	if (load_map(L, y->map) || load_locks(L, y) || load_workers(L, y) || load_schedule(L, y->schedule) ||
 	    load_notes(L, y))
 		return -1;

@@ -64,8 +64,10 @@ static void on_step(void *ctx, uint32_t wi, const char *phase)
 		tl->m.touch_entry = wk->op.sm.touch;
 	if (wk->op.stage == MV_ST_MAP) {
 		tl->m.touch_map = wk->op.shard;
-		tl->m.touch_b = wk->op.gm.touch_b;
-		tl->m.touch_slot = wk->op.gm.touch_slot;
+		struct mv_mop_state st;
+		mv_mop_state(&tl->w.maps[wk->op.shard], &wk->op.mop, &st);
+		tl->m.touch_b = st.touch_at;
+		tl->m.touch_slot = st.touch_slot;
 	}
 	if (tl->m.nev == 0 && tl->w.spec->sched.granularity == MV_GRAN_STEP) {
 		/* a step that changed nothing visible still says what it did */
@@ -127,7 +129,7 @@ static uint64_t world_bytes(const struct mv_world *w)
 	             (uint64_t)(w->nlocks + 1) * sizeof *w->locks + (uint64_t)w->nworkers * w->nworkers * 8 +
 	             (uint64_t)w->nmaps * (sizeof *w->maps + 64 + w->nworkers * 8);
 	for (uint32_t s = 0; s < w->nmaps; s++)
-		b += (uint64_t)w->maps[s].slab_cap * sizeof(struct gm_bucket);
+		b += w->maps[s].eng->model_bytes(&w->maps[s].u);
 	return b;
 }
 

@@ -57,7 +57,7 @@ struct tl_marks {
 	int32_t worker;       /* who ran the latest step, -1 none */
 	const char *phase;    /* the phase it ran (static) */
 	uint32_t touch_map;   /* the map the step touched */
-	uint32_t touch_b;     /* slab index of the bucket it touched, 0 none */
+	uint64_t touch_b;     /* where its map step touched (the engine's terms), 0 none */
 	int32_t touch_slot;   /* the slot, -1 none */
 	uint32_t touch_entry; /* sync.Map: the entry it touched, SM_NIL none */
 	int32_t caption;      /* the scene note on screen, -1 none */

@@ -161,9 +161,9 @@ static void file_mtime(const char *path, struct timespec *ts)
 static void setup_views(struct tui *t)
 {
 	memset(t->views, 0, sizeof t->views);
-	t->views[TP_MAP].ops = t->sc.spec.map.impl == MV_IMPL_SHARDED   ? &tui_sharded_view
-	                       : t->sc.spec.map.impl == MV_IMPL_SYNCMAP ? &tui_syncmap_view
-	                                                                : &tui_gomap_view;
+	t->views[TP_MAP].ops = t->sc.spec.map.impl == MV_IMPL_SYNCMAP   ? &tui_syncmap_view
+	                       : t->sc.spec.map.impl == MV_IMPL_SHARDED ? tui_mapview_of(t)->sharded
+	                                                                : tui_mapview_of(t)->view;
 	t->views[TP_WORKERS].ops = &tui_workers_view;
 	t->views[TP_LOCKS].ops = &tui_locks_view;
 	t->views[TP_EVENTS].ops = &tui_events_view;
@@ -516,8 +516,9 @@ static bool handle_key(struct tui *t, struct loop *lp, int k)
 			flash(t, "a sync.Map's entries are all on screen: read.m and dirty side by side");
 			return true;
 		}
-		if (!t->tl.w.maps[t->shard].buckets) {
-			flash(t, "no buckets yet: the first write allocates them");
+		const char *no_inspect = tui_mapview_of(t)->why_no_inspect(t);
+		if (no_inspect) {
+			flash(t, "%s", no_inspect);
 			return true;
 		}
 		t->overlay = TO_INSPECT;
@@ -1450,7 +1451,7 @@ int tui_bench(int argc, char **argv)
 		return 1;
 	}
 	tl_seek(&t->tl, 20000); /* the map is large by now */
-	uint32_t nb = 1u << t->tl.w.maps[0].B;
+	uint64_t nb = tui_mapview_of(t)->panel_size(t);
 	enum { N = 2000 };
 	double *s = mv_xmalloc(N * sizeof *s);
 	tui_render(t);
@@ -1506,7 +1507,7 @@ int tui_bench(int argc, char **argv)
 	double far = wall_ms() - t0;
 	printf("redraw_ms %.3f\n", redraw);
 	printf("redraw_p99_ms %.3f\n", redraw_p99);
-	printf("redraw_buckets %u\n", nb);
+	printf("redraw_buckets %" PRIu64 "\n", nb);
 	printf("back_ms %.3f\n", b[M / 2]);
 	printf("back_max_ms %.3f\n", b[M - 1]);
 	printf("back_at_step %" PRIu64 "\n", at);

@@ -158,8 +158,35 @@ int tui_export_frame(struct tui *t, char *msg, size_t len);
 void tui_canvas_dump_ansi(const struct tui_canvas *c, const struct tui_theme *th, FILE *f);
 
 /* views.c */
-extern const struct tui_view_ops tui_gomap_view, tui_sharded_view, tui_syncmap_view, tui_workers_view,
-    tui_locks_view, tui_events_view;
+extern const struct tui_view_ops tui_syncmap_view, tui_workers_view, tui_locks_view, tui_events_view;
+/* Helpers every view shares. */
+const char *tui_glyph(const struct tui *t, enum tui_role r);
+const char *tui_wname(const struct tui *t, uint32_t i);
+const struct mv_world *tui_world(const struct tui *t);
+/* A key as people read it: 17, or "alice" quoted with control bytes escaped. */
+void tui_key_text(const struct mv_world *w, int64_t key, char *buf, size_t len);
+/* A bar of width cells, done/total filled; returns the next x. */
+int tui_bar(struct tui *t, int x, int y, int maxx, int width, uint64_t done, uint64_t total);
+void tui_fmt_bytes(uint64_t b, char *buf, size_t len);
+/* Arrow/page keys over a list's selection; TUI_HANDLED|TUI_REDRAW or 0. */
+int tui_move_selection(struct tui_view *v, enum tui_action a, int page);
+int tui_map_key(struct tui *t, struct tui_view *v, enum tui_action a);
+struct tui_rect tui_overlay_box(struct tui *t, int w, int h, const char *title, enum tui_role border);
+
+/* Each map engine's part of the screen (view_maps.c has the table). */
+struct tui_mapview {
+	const struct tui_view_ops *view;    /* the map panel, one map */
+	const struct tui_view_ops *sharded; /* the map panel, N shards */
+	void (*draw_header)(struct tui *t, int y); /* the map's header line */
+	void (*draw_inspector)(struct tui *t);     /* the Enter overlay */
+	/* why Enter cannot open the inspector now, or NULL */
+	const char *(*why_no_inspect)(const struct tui *t);
+	/* a number that grows with what the map panel draws (bench tui) */
+	uint64_t (*panel_size)(const struct tui *t);
+};
+extern const struct tui_mapview tui_gomap_mapview;
+/* The view of the engine of the scene's map (not for sync.Map scenes). */
+const struct tui_mapview *tui_mapview_of(const struct tui *t);
 /* Draw the whole screen into t->cv (sized by the caller). */
 void tui_render(struct tui *t);
 /* One event-log entry in words (as `mapviz run` says it), without the

@@ -17,29 +17,23 @@
 const int tui_speeds[] = {1, 2, 4, 8, 16, 32, 64, 250, 1000, 10000};
 const int tui_nspeeds = (int)(sizeof tui_speeds / sizeof tui_speeds[0]);
 
-static const char *glyph(const struct tui *t, enum tui_role r)
+const char *tui_glyph(const struct tui *t, enum tui_role r)
 {
 	return t->ascii ? t->theme.role[r].ascii : t->theme.role[r].glyph;
 }
 
-static const char *wname(const struct tui *t, uint32_t i)
+const char *tui_wname(const struct tui *t, uint32_t i)
 {
 	return i < t->sc.spec.nworkers ? t->sc.spec.workers[i].name : "?";
 }
 
-static const struct mv_world *W(const struct tui *t)
+const struct mv_world *tui_world(const struct tui *t)
 {
 	return &t->tl.w;
 }
 
-static const struct gomap *cur_map(const struct tui *t)
-{
-	const struct mv_world *w = W(t);
-	return &w->maps[t->shard < w->nmaps ? t->shard : 0];
-}
-
 /* A key as people read it: 17, or "alice" quoted with control bytes escaped. */
-static void key_text(const struct mv_world *w, int64_t key, char *buf, size_t len)
+void tui_key_text(const struct mv_world *w, int64_t key, char *buf, size_t len)
 {
 	if (w->spec->map.key == MV_KEY_INT) {
 		snprintf(buf, len, "%" PRId64, key);
@@ -109,13 +103,13 @@ static const char *gloss(const char *phase)
 
 void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, size_t len)
 {
-	const struct mv_world *w = W(t);
+	const struct mv_world *w = tui_world(t);
 	const struct mv_event *ev = &e->ev;
 	char k[80], lb[40];
 	if (e->kind == TL_STEP) {
 		int o = snprintf(buf, len, "%s", mv_instr_name((enum mv_instr_kind)e->instr));
 		if (e->has_key) {
-			key_text(w, e->key, k, sizeof k);
+			tui_key_text(w, e->key, k, sizeof k);
 			o += snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, " %s", k);
 		}
 		if (e->lock != UINT32_MAX)
@@ -129,7 +123,7 @@ void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, si
 	if (e->kind == TL_OP) {
 		int o = snprintf(buf, len, "%s", mv_instr_name((enum mv_instr_kind)e->instr));
 		if (e->has_key) {
-			key_text(w, e->key, k, sizeof k);
+			tui_key_text(w, e->key, k, sizeof k);
 			o += snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, " %s", k);
 		}
 		if (e->instr == MV_I_STORE)
@@ -162,17 +156,17 @@ void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, si
 		snprintf(buf, len, "first write: the bucket array (1 bucket) is allocated");
 		break;
 	case MV_EV_INSERT:
-		key_text(w, ev->key, k, sizeof k);
+		tui_key_text(w, ev->key, k, sizeof k);
 		snprintf(buf, len, "new key %s -> bucket %" PRId64 " slot %" PRId64 ", tophash 0x%02" PRIx64,
 		         k, ev->bucket, ev->slot, ev->tophash);
 		break;
 	case MV_EV_UPDATE:
-		key_text(w, ev->key, k, sizeof k);
+		tui_key_text(w, ev->key, k, sizeof k);
 		snprintf(buf, len, "key %s found in bucket %" PRId64 " slot %" PRId64 ": value updated", k,
 		         ev->bucket, ev->slot);
 		break;
 	case MV_EV_REMOVE:
-		key_text(w, ev->key, k, sizeof k);
+		tui_key_text(w, ev->key, k, sizeof k);
 		snprintf(buf, len,
 		         "key %s removed from bucket %" PRId64 " slot %" PRId64 " (tophash -> emptyOne)", k,
 		         ev->bucket, ev->slot);
@@ -211,7 +205,7 @@ void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, si
 		         ev->slot);
 		break;
 	case MV_EV_ITER_KEY:
-		key_text(w, ev->key, k, sizeof k);
+		tui_key_text(w, ev->key, k, sizeof k);
 		snprintf(buf, len, "range yields %s=%" PRId64, k, ev->value);
 		break;
 	case MV_EV_CLEAR: snprintf(buf, len, "map cleared in place (B kept), hash0 reseeded"); break;
@@ -232,7 +226,7 @@ void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, si
 	case MV_EV_LOCK_HANDOFF:
 		snprintf(buf, len, "starvation mode: hands %s straight to %s",
 		         mv_world_lock_name(w, (uint32_t)ev->n, lb, sizeof lb),
-		         ev->other >= 0 ? wname(t, (uint32_t)ev->other) : "?");
+		         ev->other >= 0 ? tui_wname(t, (uint32_t)ev->other) : "?");
 		break;
 	case MV_EV_SIGNAL_CLOSE:
 		snprintf(buf, len, "closed the channel: %" PRId64 " waiter(s) released", ev->n);
@@ -240,7 +234,7 @@ void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, si
 	case MV_EV_DATA_RACE:
 		snprintf(buf, len, "DATA RACE (%s): %s here vs %s in %s; %s", ev->msg ? ev->msg : "",
 		         mv_instr_name((enum mv_instr_kind)ev->x), mv_instr_name((enum mv_instr_kind)ev->y),
-		         ev->other >= 0 ? wname(t, (uint32_t)ev->other) : "?",
+		         ev->other >= 0 ? tui_wname(t, (uint32_t)ev->other) : "?",
 		         ev->caught ? "the runtime's check caught it"
 		                    : "the runtime's check did not catch it");
 		break;
@@ -277,20 +271,20 @@ static enum tui_role entry_role(const struct tl_entry *e)
 static void draw_header(struct tui *t, int y)
 {
 	struct tui_canvas *c = &t->cv;
-	const struct mv_world *w = W(t);
+	const struct mv_world *w = tui_world(t);
 	char right[160];
 	int o = snprintf(right, sizeof right, "step %" PRIu64, w->step);
 	if (mv_world_ended(w))
 		o += snprintf(right + o, sizeof right - (size_t)o, "  %s %s",
-		              glyph(t, w->end == MV_END_OK ? TR_DONE : TR_FATAL),
+		              tui_glyph(t, w->end == MV_END_OK ? TR_DONE : TR_FATAL),
 		              w->end == MV_END_OK      ? "ended"
 		              : w->end == MV_END_FATAL ? "fatal error"
 		                                       : mv_end_name(w->end));
 	else if (t->playing)
-		o += snprintf(right + o, sizeof right - (size_t)o, "  %s play %d/s", glyph(t, TR_RUNNING),
+		o += snprintf(right + o, sizeof right - (size_t)o, "  %s play %d/s", tui_glyph(t, TR_RUNNING),
 		              tui_speeds[t->speed]);
 	else
-		o += snprintf(right + o, sizeof right - (size_t)o, "  %s paused %d/s", glyph(t, TR_BLOCKED),
+		o += snprintf(right + o, sizeof right - (size_t)o, "  %s paused %d/s", tui_glyph(t, TR_BLOCKED),
 		              tui_speeds[t->speed]);
 	tui_fill(c, (struct tui_rect){0, y, c->w, 1}, ' ', TR_TITLE, TUI_A_REVERSE);
 	int rw = tui_text_width(right) + (t->recording ? 6 : 0) + 1;
@@ -307,35 +301,19 @@ static void draw_header(struct tui *t, int y)
 	int rx = c->w - rw;
 	rx = tui_puts(c, rx, y, c->w, right, TR_TITLE, TUI_A_REVERSE | TUI_A_BOLD);
 	if (t->recording)
-		tui_printf(c, rx + 1, y, c->w, TR_REC, TUI_A_REVERSE, "%s REC", glyph(t, TR_REC));
+		tui_printf(c, rx + 1, y, c->w, TR_REC, TUI_A_REVERSE, "%s REC", tui_glyph(t, TR_REC));
 }
 
-/* The workers whose write holds hashWriting on map `mi` (M5.4 .. M5.12). */
-static uint64_t writers_of(const struct mv_world *w, uint32_t mi)
-{
-	uint64_t mask = 0;
-	for (uint32_t i = 0; i < w->nworkers; i++) {
-		const struct mv_worker *wk = &w->workers[i];
-		if (!wk->in_op || wk->op.stage != MV_ST_MAP || wk->op.shard != mi)
-			continue;
-		const struct gm_op *g = &wk->op.gm;
-		if ((g->kind == GM_OP_ASSIGN || g->kind == GM_OP_DELETE || g->kind == GM_OP_CLEAR) &&
-		    g->phase > GM_PH_SET_WRITING && g->phase <= GM_PH_CHECK_AND_CLEAR)
-			mask |= (uint64_t)1 << i;
-	}
-	return mask;
-}
-
-static int bar(struct tui *t, int x, int y, int maxx, int width, uint64_t done, uint64_t total)
+int tui_bar(struct tui *t, int x, int y, int maxx, int width, uint64_t done, uint64_t total)
 {
 	int fill = total ? (int)((done * (uint64_t)width + total / 2) / total) : 0;
 	for (int i = 0; i < width; i++)
-		x = tui_puts(&t->cv, x, y, maxx, glyph(t, i < fill ? TR_BAR_FILL : TR_BAR_EMPTY),
+		x = tui_puts(&t->cv, x, y, maxx, tui_glyph(t, i < fill ? TR_BAR_FILL : TR_BAR_EMPTY),
 		             i < fill ? TR_BAR_FILL : TR_BAR_EMPTY, 0);
 	return x;
 }
 
-static void fmt_bytes(uint64_t b, char *buf, size_t len)
+void tui_fmt_bytes(uint64_t b, char *buf, size_t len)
 {
 	if (b < 10 * 1024)
 		snprintf(buf, len, "%" PRIu64 " B", b);
@@ -345,365 +323,9 @@ static void fmt_bytes(uint64_t b, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64 " MiB", b / (1024 * 1024));
 }
 
-static void draw_hmap(struct tui *t, int y)
-{
-	struct tui_canvas *c = &t->cv;
-	const struct mv_world *w = W(t);
-	const struct gomap *m = cur_map(t);
-	int maxx = c->w;
-	int x = 1;
-	if (w->nmaps > 1)
-		x = tui_printf(c, x, y, maxx, TR_LABEL, 0, "shard %u ", t->shard);
-	x = tui_puts(c, x, y, maxx, "hmap", TR_TITLE, TUI_A_BOLD);
-	if (m->is_nil) {
-		tui_puts(c, x + 2, y, maxx, "nil map: reads find nothing, a write panics", TR_VALUE, 0);
-		return;
-	}
-	x = tui_puts(c, x + 2, y, maxx, "count ", TR_LABEL, 0);
-	x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "%" PRId64, m->count);
-	x = tui_puts(c, x + 2, y, maxx, "B ", TR_LABEL, 0);
-	x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "%u", m->B);
-	x = tui_printf(c, x, y, maxx, TR_LABEL, 0, " (%" PRIu64 " bucket%s)", (uint64_t)1 << m->B,
-	               m->B ? "s" : "");
-	x = tui_puts(c, x + 2, y, maxx, "load ", TR_LABEL, 0);
-	double load = (double)m->count / (double)((uint64_t)1 << m->B);
-	x = tui_printf(c, x, y, maxx, load > 6.5 ? TR_WRITING : TR_VALUE, 0, "%.2f", load);
-	x = tui_puts(c, x, y, maxx, c->w >= 100 ? " / 6.5 per bucket" : " / 6.5", TR_LABEL, 0);
-	x = tui_puts(c, x + 2, y, maxx, "flags ", TR_LABEL, 0);
-	if (!m->flags)
-		x = tui_puts(c, x, y, maxx, "0", TR_VALUE, 0);
-	static const struct {
-		uint8_t bit;
-		const char *name;
-	} fl[] = {{GM_F_HASH_WRITING, "hashWriting"},
-	          {GM_F_ITERATOR, "iterator"},
-	          {GM_F_OLD_ITERATOR, "oldIterator"},
-	          {GM_F_SAME_SIZE_GROW, "sameSizeGrow"}};
-	for (size_t i = 0; i < sizeof fl / sizeof fl[0]; i++) {
-		if (!(m->flags & fl[i].bit))
-			continue;
-		if (fl[i].bit == GM_F_HASH_WRITING) {
-			x = tui_puts(c, x, y, maxx, "hashWriting", TR_WRITING, 0);
-			uint64_t h = writers_of(w, t->shard < w->nmaps ? t->shard : 0);
-			if (h) {
-				x = tui_puts(c, x, y, maxx, "(", TR_WRITING, 0);
-				bool first = true;
-				for (uint32_t k = 0; k < w->nworkers; k++)
-					if (h >> k & 1) {
-						x = tui_printf(c, x, y, maxx, TR_WRITING, 0, "%sG%u",
-						               first ? "" : ",", k + 1);
-						first = false;
-					}
-				x = tui_puts(c, x, y, maxx, ")", TR_WRITING, 0);
-			}
-		} else {
-			x = tui_puts(c, x, y, maxx, fl[i].name, TR_VALUE, 0);
-		}
-		x++;
-	}
-	/* line 2: overflow, seed, growth, memory */
-	bool wide = c->w >= 120;
-	y++;
-	x = tui_puts(c, 1, y, maxx, "noverflow ", TR_LABEL, 0);
-	x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "%u", m->noverflow);
-	x = tui_puts(c, x + 2, y, maxx, "hash0 ", TR_LABEL, 0);
-	x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "%#" PRIx32, m->hash0);
-	x += 2;
-	if (gomap_growing(m)) {
-		uint64_t nold = gomap_noldbuckets(m), done = 0;
-		for (uint64_t j = 0; j < nold; j++)
-			done += gomap_evacuated(m, j);
-		x = tui_puts(c, x, y, maxx, m->flags & GM_F_SAME_SIZE_GROW ? "same-size grow " : "growing ",
-		             TR_EVENT_GROW, TUI_A_BOLD);
-		x = bar(t, x, y, maxx, wide ? 12 : 6, done, nold);
-		x = tui_printf(c, x + 1, y, maxx, TR_VALUE, 0, "%" PRIu64 "/%" PRIu64, done, nold);
-		x = tui_printf(c, x, y, maxx, TR_LABEL, 0,
-		               wide ? " old buckets evacuated (nevacuate %" PRIu64 ")" : "", m->nevacuate);
-	} else {
-		uint64_t th = m->B == 0 ? 8 : (uint64_t)13 << (m->B - 1);
-		x = tui_printf(
-		    c, x, y, maxx, TR_LABEL, 0,
-		    wide ? "not growing: grows when count > %" PRIu64 : "grows at count > %" PRIu64, th);
-	}
-	struct gm_memory mem;
-	gomap_memory(m, &mem);
-	char b1[24], b2[24], b3[24];
-	fmt_bytes(mem.buckets, b1, sizeof b1);
-	fmt_bytes(mem.overflow, b2, sizeof b2);
-	fmt_bytes(mem.old, b3, sizeof b3);
-	x = tui_puts(c, x + 2, y, maxx, wide ? "memory: buckets " : "mem ", TR_LABEL, 0);
-	x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "%s", b1);
-	x = tui_puts(c, x, y, maxx, wide ? ", overflow " : " + ovf ", TR_LABEL, 0);
-	x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "%s", b2);
-	x = tui_puts(c, x, y, maxx, wide ? ", old " : " + old ", TR_LABEL, 0);
-	tui_printf(c, x, y, maxx, TR_VALUE, 0, "%s", b3);
-}
+/* ---- the map panel: shared ---- */
 
-/* ---- the map panel: buckets ---- */
-
-struct brow {
-	uint8_t old;    /* old array */
-	uint8_t head;   /* a section header line */
-	uint16_t depth; /* 0: the chain's first bucket */
-	uint32_t chain; /* bucket index in its array */
-	uint32_t b;     /* slab index */
-	uint32_t item;  /* selection index: old chains first, then new */
-};
-
-static bool chain_has(const struct gomap *m, uint32_t b, uint32_t x)
-{
-	for (; b; b = m->slab[b].overflow)
-		if (b == x)
-			return true;
-	return false;
-}
-
-static void slot_cell(const struct tui *t, uint8_t th, char *buf, enum tui_role *role)
-{
-	switch (th) {
-	case GM_EMPTY_REST: *role = TR_EMPTY_REST; break;
-	case GM_EMPTY_ONE: *role = TR_EMPTY_ONE; break;
-	case GM_EVACUATED_X: *role = TR_EVAC_X; break;
-	case GM_EVACUATED_Y: *role = TR_EVAC_Y; break;
-	case GM_EVACUATED_EMPTY: *role = TR_EVAC_EMPTY; break;
-	default:
-		*role = TR_LIVE;
-		snprintf(buf, 4, "%02x", th);
-		return;
-	}
-	snprintf(buf, 16, "%s", glyph(t, *role));
-}
-
-/* Workers whose map operation is at slab bucket b of map mi. */
-static int probe_marks(const struct tui *t, uint32_t mi, uint32_t b, int x, int y, int maxx)
-{
-	const struct mv_world *w = W(t);
-	for (uint32_t i = 0; i < w->nworkers; i++) {
-		const struct mv_worker *wk = &w->workers[i];
-		if (!wk->in_op || wk->op.stage != MV_ST_MAP || wk->op.shard != mi || !wk->op.gm.steps ||
-		    wk->op.gm.phase == GM_PH_DONE)
-			continue;
-		const struct gm_op *g = &wk->op.gm;
-		uint32_t at = g->phase == GM_PH_INSERT && g->insb ? g->insb : g->b ? g->b : g->touch_b;
-		if (at != b)
-			continue;
-		x = tui_printf((struct tui_canvas *)&t->cv, x, y, maxx, TR_PROBE, 0, "%sG%u",
-		               glyph(t, TR_PROBE), i + 1);
-	}
-	return x;
-}
-
-static void draw_bucket_row(struct tui *t, const struct gomap *m, uint32_t mi, const struct brow *r, int x,
-                            int y, int maxx, bool selected)
-{
-	struct tui_canvas *c = &t->cv;
-	const struct gm_bucket *bk = &m->slab[r->b];
-	bool touched =
-	    t->tl.m.touch_b == r->b && t->tl.m.touch_map == mi && t->tl.m.worker >= 0 && t->tl.m.touch_b != 0;
-	x = tui_puts(c, x, y, maxx, selected ? glyph(t, TR_SELECTED) : " ",
-	             selected ? TR_SELECTED : TR_NORMAL, 0);
-	if (r->depth == 0)
-		x = tui_printf(c, x, y, maxx, touched ? TR_TOUCHED : TR_LABEL, 0, "%4u", r->chain);
-	else
-		x = tui_printf(c, x, y, maxx, TR_DIM, 0, "  +%u", r->depth);
-	x = tui_puts(c, x, y, maxx, " ", TR_NORMAL, 0);
-	for (int s = 0; s < GM_BUCKET_CNT; s++) {
-		char cell[16];
-		enum tui_role role;
-		slot_cell(t, bk->tophash[s], cell, &role);
-		bool hit = touched && t->tl.m.touch_slot == s;
-		tui_puts(c, x, y, maxx, cell, hit ? TR_TOUCHED : role, 0);
-		x += s + 1 < GM_BUCKET_CNT ? 3 : 2;
-	}
-	x++;
-	if (r->old && r->depth == 0) {
-		uint64_t nold = gomap_noldbuckets(m);
-		if (gomap_evacuated(m, r->chain)) {
-			if (m->flags & GM_F_SAME_SIZE_GROW)
-				x = tui_printf(c, x, y, maxx, TR_DIM, 0, "%s%u", t->ascii ? "->" : "→",
-				               r->chain);
-			else
-				x = tui_printf(c, x, y, maxx, TR_DIM, 0, "%sX%u Y%" PRIu64,
-				               t->ascii ? "->" : "→", r->chain, r->chain + nold);
-		}
-	} else if (bk->overflow) {
-		x = tui_puts(c, x, y, maxx, t->ascii ? "v" : "↓", TR_DIM, 0);
-	}
-	probe_marks(t, mi, r->b, x + 1, y, maxx);
-}
-
-/* Rows of one array (old or new), appended to rows[]. */
-static uint32_t array_rows(const struct gomap *m, bool old, struct brow *rows, uint32_t n, uint32_t *item)
-{
-	uint32_t first = old ? m->oldbuckets : m->buckets;
-	uint64_t cnt = old ? gomap_noldbuckets(m) : (first ? (uint64_t)1 << m->B : 0);
-	for (uint64_t j = 0; j < cnt; j++, (*item)++) {
-		uint16_t d = 0;
-		for (uint32_t b = first + (uint32_t)j; b; b = m->slab[b].overflow, d++)
-			rows[n++] = (struct brow){old, 0, d, (uint32_t)j, b, *item};
-	}
-	return n;
-}
-
-static void heat_cell(const struct tui *t, const struct gomap *m, uint32_t b, char *out, enum tui_role *role)
-{
-	uint32_t live = 0, n = 0;
-	for (uint32_t p = b; p; p = m->slab[p].overflow, n++)
-		for (int s = 0; s < GM_BUCKET_CNT; s++)
-			live += m->slab[p].tophash[s] >= GM_MIN_TOPHASH;
-	if (n > 1) {
-		*role = TR_HEAT3;
-		snprintf(out, 16, "%s", glyph(t, TR_HEAT3));
-	} else if (live == 0) {
-		*role = TR_HEAT0;
-		snprintf(out, 16, "%s", glyph(t, TR_HEAT0));
-	} else {
-		*role = live <= 3 ? TR_HEAT1 : live <= 6 ? TR_HEAT2 : TR_HEAT3;
-		snprintf(out, 16, "%u", live);
-	}
-}
-
-static void draw_heat(struct tui *t, struct tui_view *v, const struct gomap *m, uint32_t mi,
-                      struct tui_rect r)
-{
-	struct tui_canvas *c = &t->cv;
-	int y = r.y, maxx = r.x + r.w;
-	tui_printf(c, r.x, y++, maxx, TR_DIM, 0, "heat map: entries per bucket (%s none, %s overflow)",
-	           glyph(t, TR_HEAT0), glyph(t, TR_HEAT3));
-	int per = r.w - 6;
-	if (per < 8)
-		return;
-	per = per / 8 * 8;
-	uint64_t nold = gomap_growing(m) ? gomap_noldbuckets(m) : 0,
-	         nnew = m->buckets ? (uint64_t)1 << m->B : 0;
-	v->nitems = (int)(nold + nnew);
-	/* rows: a header per section, then ceil(n / per) lines */
-	int total = (nold ? 1 + (int)((nold + (uint64_t)per - 1) / (uint64_t)per) : 0) + 1 +
-	            (int)((nnew + (uint64_t)per - 1) / (uint64_t)per);
-	int avail = r.y + r.h - y;
-	v->page = per * (avail > 2 ? avail - 2 : 1);
-	int sel_line = 0, line = 0;
-	/* which line holds the selection */
-	if (v->sel < (int)nold)
-		sel_line = 1 + v->sel / per;
-	else
-		sel_line = (nold ? 1 + (int)((nold + (uint64_t)per - 1) / (uint64_t)per) : 0) + 1 +
-		           (v->sel - (int)nold) / per;
-	if (sel_line < v->scroll)
-		v->scroll = sel_line;
-	if (sel_line >= v->scroll + avail)
-		v->scroll = sel_line - avail + 1;
-	if (v->scroll > total - avail)
-		v->scroll = total - avail > 0 ? total - avail : 0;
-	for (int sec = 0; sec < 2; sec++) {
-		bool old = sec == 0;
-		uint64_t n = old ? nold : nnew;
-		uint32_t first = old ? m->oldbuckets : m->buckets;
-		if (old && !n)
-			continue;
-		if (line >= v->scroll && y < r.y + r.h)
-			tui_printf(c, r.x, y++, maxx, TR_LABEL, TUI_A_BOLD, "%s buckets (%" PRIu64 ")",
-			           old ? "old" : "new", n);
-		line++;
-		for (uint64_t j = 0; j < n; j += (uint64_t)per, line++) {
-			if (line < v->scroll || y >= r.y + r.h)
-				continue;
-			int x = tui_printf(c, r.x, y, maxx, TR_DIM, 0, "%5" PRIu64 " ", j);
-			for (uint64_t k = j; k < j + (uint64_t)per && k < n; k++) {
-				char cell[16];
-				enum tui_role role;
-				uint32_t b = first + (uint32_t)k;
-				heat_cell(t, m, b, cell, &role);
-				int item = (int)(old ? k : nold + k);
-				uint8_t attr = item == v->sel ? TUI_A_REVERSE : 0;
-				bool touched = t->tl.m.touch_map == mi && t->tl.m.touch_b &&
-				               chain_has(m, b, t->tl.m.touch_b);
-				tui_puts(c, x, y, maxx, cell, touched ? TR_TOUCHED : role, attr);
-				x++;
-			}
-			y++;
-		}
-	}
-}
-
-static void draw_map_body(struct tui *t, struct tui_view *v, struct tui_rect r, const struct gomap *m,
-                          uint32_t mi)
-{
-	struct tui_canvas *c = &t->cv;
-	if (r.h <= 0 || r.w <= 0)
-		return;
-	int maxx = r.x + r.w;
-	if (m->is_nil || !m->buckets) {
-		tui_puts(c, r.x + 1, r.y, maxx,
-		         m->is_nil ? "nil map: no buckets, and a write panics"
-		                   : "no buckets yet: the first write allocates them",
-		         TR_DIM, 0);
-		v->nitems = 0;
-		return;
-	}
-	uint32_t nrows = 0, item = 0;
-	uint64_t nold = gomap_growing(m) ? gomap_noldbuckets(m) : 0;
-	/* rows for every bucket of both arrays */
-	uint32_t cap = m->slab_len + 4;
-	struct brow *rows = malloc(cap * sizeof *rows);
-	if (!rows)
-		return;
-	uint32_t old_end = nold ? array_rows(m, true, rows, 0, &item) : 0;
-	nrows = array_rows(m, false, rows, old_end, &item);
-	v->nitems = (int)item;
-	if (v->sel >= v->nitems)
-		v->sel = v->nitems - 1;
-	if (v->sel < 0)
-		v->sel = 0;
-	int roww = 1 + 4 + 1 + 3 * GM_BUCKET_CNT + 10;
-	bool side = nold && r.w >= 2 * roww + 2;
-	int need = side ? (int)(old_end > nrows - old_end ? old_end : nrows - old_end) + 1
-	                : (int)nrows + (nold ? 2 : 1);
-	if (need > r.h) {
-		free(rows);
-		draw_heat(t, v, m, mi, r);
-		return;
-	}
-	v->scroll = 0;
-	v->page = r.h;
-	struct tui_rect cols[2];
-	if (side) {
-		int cw = r.w / 2;
-		cols[0] = (struct tui_rect){r.x, r.y, cw - 1, r.h};
-		cols[1] = (struct tui_rect){r.x + cw, r.y, r.w - cw, r.h};
-	} else {
-		cols[0] = cols[1] = r;
-	}
-	int y = r.y;
-	for (int sec = 0; sec < 2; sec++) {
-		bool old = sec == 0;
-		if (old && !nold)
-			continue;
-		struct tui_rect cr = side ? cols[sec] : r;
-		if (side)
-			y = cr.y;
-		uint64_t n = old ? nold : (uint64_t)1 << m->B;
-		if (old)
-			tui_printf(c, cr.x, y++, cr.x + cr.w, TR_LABEL, TUI_A_BOLD,
-			           "old buckets (%" PRIu64 "), evacuating%s", n,
-			           cr.w < 50 || m->flags & GM_F_SAME_SIZE_GROW
-			               ? ":"
-			               : " (X: same index, Y: + old size):");
-		else
-			tui_printf(c, cr.x, y++, cr.x + cr.w, TR_LABEL, TUI_A_BOLD,
-			           "%sbuckets (%" PRIu64 ", B=%u)", nold ? "new " : "", n, m->B);
-		uint32_t lo = old ? 0 : old_end, hi = old ? old_end : nrows;
-		for (uint32_t k = lo; k < hi && y < cr.y + cr.h; k++)
-			draw_bucket_row(t, m, mi, &rows[k], cr.x, y++, cr.x + cr.w,
-			                rows[k].depth == 0 && (int)rows[k].item == v->sel &&
-			                    t->focus == TP_MAP);
-	}
-	free(rows);
-}
-
-/* Up/Down/PgUp/PgDn move a view's selection; a page is what it last drew,
- * or `page` rows before its first draw. */
-static int move_selection(struct tui_view *v, enum tui_action a, int page)
+int tui_move_selection(struct tui_view *v, enum tui_action a, int page)
 {
 	if (v->page > 0)
 		page = v->page;
@@ -721,62 +343,11 @@ static int move_selection(struct tui_view *v, enum tui_action a, int page)
 	return TUI_HANDLED | TUI_REDRAW;
 }
 
-static int map_key(struct tui *t, struct tui_view *v, enum tui_action a)
+int tui_map_key(struct tui *t, struct tui_view *v, enum tui_action a)
 {
 	(void)t;
-	return move_selection(v, a, 8);
+	return tui_move_selection(v, a, 8);
 }
-
-static void gomap_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
-{
-	draw_map_body(t, v, r, &W(t)->maps[0], 0);
-}
-
-const struct tui_view_ops tui_gomap_view = {"buckets", gomap_draw, map_key};
-
-static void sharded_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
-{
-	struct tui_canvas *c = &t->cv;
-	const struct mv_world *w = W(t);
-	int maxx = r.x + r.w, y = r.y;
-	if (r.h < 3)
-		return;
-	int64_t total = 0;
-	for (uint32_t s = 0; s < w->nmaps; s++)
-		total += w->maps[s].count;
-	tui_printf(c, r.x, y++, maxx, TR_LABEL, 0,
-	           "%u shards, each a map behind its own RWMutex; total count %" PRId64, w->nmaps, total);
-	int x = tui_puts(c, r.x, y, maxx, "count per shard ([ ]): ", TR_DIM, 0);
-	for (uint32_t s = 0; s < w->nmaps && x < maxx; s++) {
-		char cell[16];
-		enum tui_role role;
-		heat_cell(t, &w->maps[s], w->maps[s].buckets, cell, &role);
-		if (w->maps[s].count > 0 && w->maps[s].count < 10)
-			snprintf(cell, sizeof cell, "%" PRId64, w->maps[s].count);
-		else if (w->maps[s].count >= 10)
-			snprintf(cell, sizeof cell, "+");
-		x = tui_puts(c, x, y, maxx, cell, role, s == t->shard ? TUI_A_REVERSE : 0);
-	}
-	y++;
-	char lb[40];
-	uint32_t li = w->map_lock + t->shard;
-	tui_printf(c, r.x, y++, maxx, TR_LABEL, TUI_A_BOLD, "shard %u (%s):", t->shard,
-	           mv_world_lock_name(w, li, lb, sizeof lb));
-	draw_map_body(t, v, (struct tui_rect){r.x, y, r.w, r.y + r.h - y}, cur_map(t), t->shard);
-}
-
-static int sharded_key(struct tui *t, struct tui_view *v, enum tui_action a)
-{
-	const struct mv_world *w = W(t);
-	if (a == TA_SHARD_NEXT || a == TA_SHARD_PREV) {
-		t->shard = (t->shard + (a == TA_SHARD_NEXT ? 1 : w->nmaps - 1)) % w->nmaps;
-		v->sel = 0;
-		return TUI_HANDLED | TUI_REDRAW;
-	}
-	return map_key(t, v, a);
-}
-
-const struct tui_view_ops tui_sharded_view = {"shards", sharded_draw, sharded_key};
 
 /* ---- the map panel: sync.Map ---- */
 
@@ -784,7 +355,7 @@ const struct tui_view_ops tui_sharded_view = {"shards", sharded_draw, sharded_ke
 static void draw_sync_header(struct tui *t, int y)
 {
 	struct tui_canvas *c = &t->cv;
-	const struct syncmap *sm = W(t)->sm;
+	const struct syncmap *sm = tui_world(t)->sm;
 	int maxx = c->w;
 	int x = tui_puts(c, 1, y, maxx, "sync.Map", TR_TITLE, TUI_A_BOLD);
 	x = tui_puts(c, x + 2, y, maxx, "read.m ", TR_LABEL, 0);
@@ -830,7 +401,7 @@ static void sync_list(struct tui *t, const struct syncmap *sm, enum sm_which whi
                       int scroll)
 {
 	struct tui_canvas *c = &t->cv;
-	const struct mv_world *w = W(t);
+	const struct mv_world *w = tui_world(t);
 	int maxx = r.x + r.w, y = r.y;
 	bool nil = which == SM_READ ? sm->read_m == SM_NIL : sm->dirty == SM_NIL;
 	if (which == SM_READ)
@@ -855,7 +426,7 @@ static void sync_list(struct tui *t, const struct syncmap *sm, enum sm_which whi
 	for (uint32_t i = (uint32_t)(scroll > 0 ? scroll : 0); i < n && y < r.y + r.h; i++, y++) {
 		const struct sm_entry *e = syncmap_entry(sm, items[i].entry);
 		char k[64];
-		key_text(w, items[i].key, k, sizeof k);
+		tui_key_text(w, items[i].key, k, sizeof k);
 		bool touched = t->tl.m.touch_entry == items[i].entry;
 		int x = tui_printf(c, r.x + 1, y, maxx, touched ? TR_TOUCHED : TR_VALUE, 0, "%-8.8s", k);
 		x = tui_printf(c, x + 1, y, maxx, TR_DIM, 0, "e%-3u", items[i].entry);
@@ -873,7 +444,7 @@ static void sync_list(struct tui *t, const struct syncmap *sm, enum sm_which whi
 			const struct mv_worker *wk = &w->workers[q];
 			if (wk->in_op && wk->op.stage == MV_ST_SYNC && wk->op.sm.e == items[i].entry &&
 			    wk->op.sm.steps && wk->op.sm.phase != SM_PH_DONE)
-				x = tui_printf(c, x + 1, y, maxx, TR_PROBE, 0, "%sG%u", glyph(t, TR_PROBE),
+				x = tui_printf(c, x + 1, y, maxx, TR_PROBE, 0, "%sG%u", tui_glyph(t, TR_PROBE),
 				               q + 1);
 		}
 	}
@@ -882,7 +453,7 @@ static void sync_list(struct tui *t, const struct syncmap *sm, enum sm_which whi
 
 static void sync_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 {
-	const struct syncmap *sm = W(t)->sm;
+	const struct syncmap *sm = tui_world(t)->sm;
 	if (!sm || r.h < 2)
 		return;
 	uint32_t n = syncmap_list(sm, SM_READ, NULL, 0), d = syncmap_list(sm, SM_DIRTY, NULL, 0);
@@ -904,13 +475,13 @@ static void sync_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 	}
 }
 
-const struct tui_view_ops tui_syncmap_view = {"sync.Map", sync_draw, map_key};
+const struct tui_view_ops tui_syncmap_view = {"sync.Map", sync_draw, tui_map_key};
 
 /* ---- goroutines ---- */
 
 static enum tui_role worker_role(const struct tui *t, uint32_t i, char *word, size_t len)
 {
-	const struct mv_world *w = W(t);
+	const struct mv_world *w = tui_world(t);
 	const struct mv_worker *wk = &w->workers[i];
 	char lb[40];
 	if ((int32_t)i == w->culprit && (w->end == MV_END_FATAL || w->end == MV_END_PANIC)) {
@@ -948,7 +519,7 @@ static enum tui_role worker_role(const struct tui *t, uint32_t i, char *word, si
 /* "store 17 = 170", "lock mu", "sleep 3" */
 static void op_text(const struct tui *t, uint32_t i, char *buf, size_t len)
 {
-	const struct mv_world *w = W(t);
+	const struct mv_world *w = tui_world(t);
 	const struct mv_worker *wk = &w->workers[i];
 	const struct mv_instr *in = mv_world_instr(w, i);
 	char k[64], lb[40];
@@ -959,7 +530,7 @@ static void op_text(const struct tui *t, uint32_t i, char *buf, size_t len)
 	int o = snprintf(buf, len, "%s", mv_instr_name(in->kind));
 	if (wk->in_op) {
 		if (in->kind == MV_I_STORE || in->kind == MV_I_LOAD || in->kind == MV_I_DELETE) {
-			key_text(w, wk->op.key, k, sizeof k);
+			tui_key_text(w, wk->op.key, k, sizeof k);
 			o += snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, " %s", k);
 			if (in->kind == MV_I_STORE)
 				o += snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, " = %" PRId64,
@@ -975,7 +546,7 @@ static void op_text(const struct tui *t, uint32_t i, char *buf, size_t len)
 
 static void phase_text(const struct tui *t, uint32_t i, char *buf, size_t len)
 {
-	const struct mv_world *w = W(t);
+	const struct mv_world *w = tui_world(t);
 	const struct mv_worker *wk = &w->workers[i];
 	char lb[40];
 	buf[0] = '\0';
@@ -993,13 +564,15 @@ static void phase_text(const struct tui *t, uint32_t i, char *buf, size_t len)
 		else
 			snprintf(buf, len, "next: %s", ph);
 		break;
-	case MV_ST_MAP:
+	case MV_ST_MAP: {
+		struct mv_mop_state st;
+		mv_mop_state(&w->maps[wk->op.shard], &wk->op.mop, &st);
 		if (w->nmaps > 1)
-			snprintf(buf, len, "shard %u, next: %s%s", wk->op.shard, ph,
-			         wk->op.gm.steps ? "" : " (not started)");
+			snprintf(buf, len, "shard %u, next: %s%s", wk->op.shard, ph, st.steps ? "" : " (not started)");
 		else
-			snprintf(buf, len, "next: %s%s", ph, wk->op.gm.steps ? "" : " (not started)");
+			snprintf(buf, len, "next: %s%s", ph, st.steps ? "" : " (not started)");
 		break;
+	}
 	case MV_ST_SYNC: snprintf(buf, len, "next: %s", ph); break;
 	default: snprintf(buf, len, "next: %s", ph); break;
 	}
@@ -1022,7 +595,7 @@ static const char *src_line(const struct tui *t, uint32_t line, int *indent)
 static void workers_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 {
 	struct tui_canvas *c = &t->cv;
-	const struct mv_world *w = W(t);
+	const struct mv_world *w = tui_world(t);
 	int maxx = r.x + r.w, y = r.y;
 	v->nitems = (int)w->nworkers;
 	if (v->sel >= v->nitems)
@@ -1034,8 +607,8 @@ static void workers_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 	                                        : 0;
 	int namew = 1;
 	for (uint32_t i = 0; i < w->nworkers; i++)
-		if ((int)strlen(wname(t, i)) > namew)
-			namew = (int)strlen(wname(t, i));
+		if ((int)strlen(tui_wname(t, i)) > namew)
+			namew = (int)strlen(tui_wname(t, i));
 	if (namew > 12)
 		namew = 12;
 	/* two or three lines per worker; the program of `shown` below if room */
@@ -1059,11 +632,11 @@ static void workers_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 		enum tui_role role = worker_role(t, i, word, sizeof word);
 		bool sel = t->focus == TP_WORKERS && k == v->sel;
 		int y0 = y;
-		int x = tui_puts(c, r.x, y, maxx, sel ? glyph(t, TR_SELECTED) : " ",
+		int x = tui_puts(c, r.x, y, maxx, sel ? tui_glyph(t, TR_SELECTED) : " ",
 		                 sel ? TR_SELECTED : TR_NORMAL, 0);
 		x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "G%u ", i + 1);
-		x = tui_puts(c, x, y, maxx, glyph(t, role), role, 0);
-		x = tui_printf(c, x + 1, y, maxx, TR_NORMAL, 0, "%-*s ", namew, wname(t, i));
+		x = tui_puts(c, x, y, maxx, tui_glyph(t, role), role, 0);
+		x = tui_printf(c, x + 1, y, maxx, TR_NORMAL, 0, "%-*s ", namew, tui_wname(t, i));
 		x = tui_printf(c, x, y, maxx, role, 0, "%-8s", word);
 		op_text(t, i, op, sizeof op);
 		const struct mv_worker *wk = &w->workers[i];
@@ -1090,7 +663,7 @@ static void workers_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 		return;
 	y = r.y + r.h - want_prog - 1;
 	char title[96];
-	snprintf(title, sizeof title, "G%u %s: program", shown + 1, wname(t, shown));
+	snprintf(title, sizeof title, "G%u %s: program", shown + 1, tui_wname(t, shown));
 	for (int x = r.x; x < maxx; x++)
 		tui_putc(c, x, y, maxx, 0x2500, TR_BORDER, 0);
 	tui_printf(c, r.x + 1, y, maxx, TR_LABEL, 0, " %s ", title);
@@ -1126,7 +699,7 @@ static void workers_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 		const char *s = src_line(t, l, &ind);
 		bool at = l == curl;
 		int x =
-		    tui_puts(c, r.x, y, maxx, at ? glyph(t, TR_RUNNING) : " ", at ? TR_RUNNING : TR_DIM, 0);
+		    tui_puts(c, r.x, y, maxx, at ? tui_glyph(t, TR_RUNNING) : " ", at ? TR_RUNNING : TR_DIM, 0);
 		x = tui_printf(c, x, y, maxx, TR_DIM, 0, "%3u ", l);
 		x += ind - (base_indent > 0 ? base_indent : 0);
 		tui_puts(c, x, y, maxx, s, at ? TR_VALUE : TR_NORMAL, at ? TUI_A_BOLD : 0);
@@ -1138,7 +711,7 @@ static void workers_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 static int list_key(struct tui *t, struct tui_view *v, enum tui_action a)
 {
 	(void)t;
-	return move_selection(v, a, 4);
+	return tui_move_selection(v, a, 4);
 }
 
 const struct tui_view_ops tui_workers_view = {"goroutines", workers_draw, list_key};
@@ -1166,7 +739,7 @@ static int queue_list(struct tui *t, int x, int y, int maxx, const struct mv_sem
 static void locks_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 {
 	struct tui_canvas *c = &t->cv;
-	const struct mv_world *w = W(t);
+	const struct mv_world *w = tui_world(t);
 	int maxx = r.x + r.w, y = r.y;
 	v->nitems = (int)w->nlocks;
 	if (v->sel >= v->nitems)
@@ -1187,7 +760,7 @@ static void locks_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 		const struct mv_lock *lk = &w->locks[k];
 		char lb[40];
 		bool sel = t->focus == TP_LOCKS && k == v->sel;
-		int x = tui_puts(c, r.x, y, maxx, sel ? glyph(t, TR_SELECTED) : " ",
+		int x = tui_puts(c, r.x, y, maxx, sel ? tui_glyph(t, TR_SELECTED) : " ",
 		                 sel ? TR_SELECTED : TR_NORMAL, 0);
 		x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "%s",
 		               mv_world_lock_name(w, (uint32_t)k, lb, sizeof lb));
@@ -1269,8 +842,8 @@ static void events_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 	}
 	int namew = 1;
 	for (uint32_t i = 0; i < t->tl.w.nworkers; i++)
-		if ((int)strlen(wname(t, i)) > namew)
-			namew = (int)strlen(wname(t, i));
+		if ((int)strlen(tui_wname(t, i)) > namew)
+			namew = (int)strlen(tui_wname(t, i));
 	if (namew > 10)
 		namew = 10;
 	/* the newest at the bottom; scroll counts lines back from the end */
@@ -1288,7 +861,7 @@ static void events_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 		enum tui_role role = hit ? TR_MATCH : entry_role(e);
 		int x = tui_printf(c, r.x, y, maxx, now ? TR_VALUE : TR_EVENT_STEP, 0, "%5" PRIu64, e->step);
 		x = tui_printf(c, x + 1, y, maxx, TR_LABEL, 0, "G%u %-*.*s", e->worker + 1, namew, namew,
-		               wname(t, e->worker));
+		               tui_wname(t, e->worker));
 		x = tui_puts(c, x + 1, y, maxx, e->kind == TL_EV ? (t->ascii ? "*" : "•") : " ", role, 0);
 		tui_puts(c, x + 1, y, maxx, text, role, now ? TUI_A_BOLD : 0);
 	}
@@ -1353,7 +926,7 @@ static void draw_caption(struct tui *t, struct tui_rect r)
 {
 	const struct tl_marks *m = &t->tl.m;
 	if (m->caption >= 0 && (uint32_t)m->caption < t->sc.nnotes) {
-		int x = tui_puts(&t->cv, r.x, r.y, r.x + r.w, glyph(t, TR_SELECTED), TR_CAPTION, 0);
+		int x = tui_puts(&t->cv, r.x, r.y, r.x + r.w, tui_glyph(t, TR_SELECTED), TR_CAPTION, 0);
 		wrap(&t->cv, x + 1, r.y, r.w - 2, r.h, t->sc.notes[m->caption].say, TR_CAPTION, 0);
 	} else if (t->sc.summary) {
 		wrap(&t->cv, r.x + 2, r.y, r.w - 2, r.h, t->sc.summary, TR_DIM, 0);
@@ -1402,7 +975,7 @@ static void draw_keybar(struct tui *t, int y)
 
 /* ---- overlays ---- */
 
-static struct tui_rect overlay_box(struct tui *t, int w, int h, const char *title, enum tui_role border)
+struct tui_rect tui_overlay_box(struct tui *t, int w, int h, const char *title, enum tui_role border)
 {
 	struct tui_canvas *c = &t->cv;
 	if (w > c->w - 2)
@@ -1417,7 +990,7 @@ static struct tui_rect overlay_box(struct tui *t, int w, int h, const char *titl
 static void draw_help(struct tui *t)
 {
 	struct tui_canvas *c = &t->cv;
-	struct tui_rect in = overlay_box(t, 96, c->h - 2, "help: keys and symbols", TR_BORDER_FOCUS);
+	struct tui_rect in = tui_overlay_box(t, 96, c->h - 2, "help: keys and symbols", TR_BORDER_FOCUS);
 	int lines = 0, y0 = in.y - t->overlay_scroll, maxx = in.x + in.w, y;
 #define HLINE(y_) (y = y0 + lines++, (y_) = y, y >= in.y && y < in.y + in.h - 1)
 	int yy;
@@ -1451,7 +1024,7 @@ static void draw_help(struct tui *t)
 			continue;
 		const char *g = legend[i].r == TR_LIVE      ? "a3"
 		                : legend[i].r == TR_TOUCHED ? "5c"
-		                                            : glyph(t, legend[i].r);
+		                                            : tui_glyph(t, legend[i].r);
 		int x = tui_puts(c, in.x + 3, yy, maxx, g, legend[i].r, 0);
 		tui_puts(c, x + 2, yy, maxx, legend[i].text, TR_NORMAL, 0);
 	}
@@ -1473,7 +1046,7 @@ static void draw_help(struct tui *t)
 	for (size_t i = 0; i < sizeof gl / sizeof gl[0]; i++) {
 		if (!HLINE(yy))
 			continue;
-		int x = tui_puts(c, in.x + 3, yy, maxx, glyph(t, gl[i].r), gl[i].r, 0);
+		int x = tui_puts(c, in.x + 3, yy, maxx, tui_glyph(t, gl[i].r), gl[i].r, 0);
 		tui_puts(c, x + 3, yy, maxx, gl[i].text, TR_NORMAL, 0);
 	}
 	lines++;
@@ -1487,71 +1060,10 @@ static void draw_help(struct tui *t)
 	tui_puts(c, in.x + 1, in.y + in.h - 1, maxx, "Esc or ? closes · ↑ ↓ scroll", TR_DIM, 0);
 }
 
-static void draw_inspector(struct tui *t)
-{
-	struct tui_canvas *c = &t->cv;
-	const struct mv_world *w = W(t);
-	const struct gomap *m = cur_map(t);
-	const struct tui_view *v = &t->views[TP_MAP];
-	uint64_t nold = gomap_growing(m) ? gomap_noldbuckets(m) : 0;
-	bool old = (uint64_t)v->sel < nold;
-	uint64_t j = old ? (uint64_t)v->sel : (uint64_t)v->sel - nold;
-	uint32_t first = old ? m->oldbuckets : m->buckets;
-	char title[80];
-	snprintf(title, sizeof title, "%s bucket %" PRIu64, old ? "old" : "", j);
-	struct tui_rect in =
-	    overlay_box(t, 100, c->h - 2, title[0] == ' ' ? title + 1 : title, TR_BORDER_FOCUS);
-	int maxx = in.x + in.w, y = in.y;
-	if (!first) {
-		tui_puts(c, in.x + 1, y, maxx, "no buckets yet", TR_DIM, 0);
-		return;
-	}
-	uint8_t B = old ? (uint8_t)(m->B - (m->flags & GM_F_SAME_SIZE_GROW ? 0 : 1)) : m->B;
-	tui_printf(c, in.x + 1, y++, maxx, TR_LABEL, 0,
-	           "bucket = hash & (2^B-1), B=%u; tophash = hash >> 56 (+5 if below 5)", B);
-	tui_printf(c, in.x + 1, y++, maxx, TR_LABEL, TUI_A_BOLD, "%-4s %-4s %-10s %-10s %-8s %-16s  %s",
-	           "slot", "top", "state", "key", "value", "hash", "bucket, top byte");
-	int depth = 0;
-	for (uint32_t b = first + (uint32_t)j; b && y < in.y + in.h - 1; b = m->slab[b].overflow, depth++) {
-		if (depth)
-			tui_printf(c, in.x + 1, y++, maxx, TR_DIM, 0,
-			           "overflow bucket %d of the chain:", depth);
-		const struct gm_bucket *bk = &m->slab[b];
-		for (int s = 0; s < GM_BUCKET_CNT && y < in.y + in.h - 1; s++, y++) {
-			uint8_t th = bk->tophash[s];
-			static const char *const states[] = {"emptyRest", "emptyOne", "evacX", "evacY",
-			                                     "evacEmpty"};
-			char cell[16];
-			enum tui_role role;
-			slot_cell(t, th, cell, &role);
-			bool touched = t->tl.m.touch_b == b && t->tl.m.touch_slot == s;
-			int x =
-			    tui_printf(c, in.x + 1, y, maxx, touched ? TR_TOUCHED : TR_NORMAL, 0, "%-4d", s);
-			tui_puts(c, x + 1, y, maxx, cell, role, 0);
-			x += 5;
-			x = tui_printf(c, x, y, maxx, role, 0, "%-10s",
-			               th < GM_MIN_TOPHASH ? states[th] : "live");
-			if (th >= GM_MIN_TOPHASH) {
-				char k[64];
-				key_text(w, bk->keys[s], k, sizeof k);
-				uint64_t h = gomap_hash(m, bk->keys[s]);
-				uint64_t mask = ((uint64_t)1 << B) - 1;
-				x = tui_printf(c, x + 1, y, maxx, TR_VALUE, 0, "%-10.10s", k);
-				x = tui_printf(c, x + 1, y, maxx, TR_VALUE, 0, "%-8" PRId64, bk->vals[s]);
-				x = tui_printf(c, x + 1, y, maxx, TR_DIM, 0, "%016" PRIx64, h);
-				tui_printf(c, x + 2, y, maxx, TR_NORMAL, 0, "%" PRIu64 ", %02x", h & mask,
-				           (unsigned)(h >> 56));
-			}
-		}
-	}
-	tui_puts(c, in.x + 1, in.y + in.h - 1, maxx, "Esc closes · hashes use the map's hash0 now", TR_DIM,
-	         0);
-}
-
 static void draw_fatal(struct tui *t)
 {
 	struct tui_canvas *c = &t->cv;
-	const struct mv_world *w = W(t);
+	const struct mv_world *w = tui_world(t);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -1567,7 +1079,7 @@ static void draw_fatal(struct tui *t)
 	const char *title = w->end == MV_END_PANIC      ? "the program panicked"
 	                    : w->end == MV_END_DEADLOCK ? "deadlock: the program died"
 	                                                : "fatal error: the program died";
-	struct tui_rect in = overlay_box(t, 76, lines + 3, title, TR_OVERLAY_BORDER);
+	struct tui_rect in = tui_overlay_box(t, 76, lines + 3, title, TR_OVERLAY_BORDER);
 	int y = in.y, maxx = in.x + in.w;
 	for (char *s = text, *nl; s && *s && y < in.y + in.h - 1; s = nl ? nl + 1 : NULL, y++) {
 		nl = strchr(s, '\n');
@@ -1626,12 +1138,12 @@ void tui_render(struct tui *t)
 		tui_puts(c, x > 0 ? x : 0, y + 1, W_, now, TR_DIM, 0);
 		return;
 	}
-	const struct mv_world *w = W(t);
+	const struct mv_world *w = tui_world(t);
 	draw_header(t, 0);
 	if (w->sm)
 		draw_sync_header(t, 1);
 	else
-		draw_hmap(t, 1);
+		tui_mapview_of(t)->draw_header(t, 1);
 	int cap_h = H >= 40 ? 2 : 1;
 	int ev_h = H >= 50 ? 12 : H >= 40 ? 9 : H >= 30 ? 7 : 5;
 	int main_y = 3, main_h = H - 1 - cap_h - ev_h - main_y;
@@ -1657,7 +1169,7 @@ void tui_render(struct tui *t)
 	draw_keybar(t, H - 1);
 	switch (t->overlay) {
 	case TO_HELP: draw_help(t); break;
-	case TO_INSPECT: draw_inspector(t); break;
+	case TO_INSPECT: tui_mapview_of(t)->draw_inspector(t); break;
 	case TO_FATAL: draw_fatal(t); break;
 	case TO_NONE: break;
 	}

@@ -26,6 +26,26 @@ enum mv_impl {
 #undef MV_IMPL_ENUM
 };
 
+/* The Go release whose runtime a world models (scene `go:`, --go).  The
+ * string is how scenes and output name it; the text says what it stands
+ * for.  1.19 stands for the 1.19-1.23 bucket map and 1.19's sync.Map; 1.26
+ * for the Swiss-table map of 1.25-1.26. */
+#define MV_GO_MAP(X)                                                        \
+	X(1_19, "1.19", "Go 1.19-1.23 (buckets)")                           \
+	X(1_26, "1.26", "Go 1.26 (Swiss tables)")
+
+enum mv_go {
+#define MV_GO_ENUM(name, str, text) MV_GO_##name,
+	MV_GO_MAP(MV_GO_ENUM)
+#undef MV_GO_ENUM
+	MV_GO__COUNT
+};
+const char *mv_go_name(enum mv_go g);
+/* What release go stands for, in words ("Go 1.26 (Swiss tables)"). */
+const char *mv_go_text(enum mv_go g);
+/* Parse "1.19" / "1.26"; false if s names neither. */
+bool mv_go_parse(const char *s, enum mv_go *out);
+
 enum mv_keykind { MV_KEY_INT, MV_KEY_STRING };
 
 enum mv_lock_kind { MV_LOCK_MUTEX, MV_LOCK_RWMUTEX };
@@ -88,6 +108,8 @@ struct mv_instr {
 	int64_t n;          /* repeat: times; sleep: steps */
 	int32_t start;      /* range: pinned start bucket, -1 = random (M9.3) */
 	int32_t offset;     /* range: pinned slot offset 0..7, -1 = random */
+	int64_t entry_offset; /* range on Go 1.26: pinned iter.entryOffset, -1 = random (SW6.3) */
+	int64_t dir_offset;   /* range on Go 1.26: pinned iter.dirOffset, -1 = random */
 	uint8_t var;        /* repeat: loop variable; range: key variable */
 	uint8_t var2;       /* range: value variable */
 	uint32_t body;      /* repeat, range: length of the body that follows */
@@ -106,6 +128,7 @@ struct mv_pin {
 };
 
 struct mv_map_spec {
+	enum mv_go go;        /* which runtime's map (and sync.Map) */
 	enum mv_impl impl;
 	enum mv_keykind key;
 	int64_t hint;         /* make(map[K]V, hint) */

@@ -50,6 +50,38 @@ const char *mv_instr_name(enum mv_instr_kind k)
 	return (unsigned)k < MV_I__COUNT ? instr_names[k] : "?";
 }
 
+static const char *const go_names[] = {
+#define GO_NAME(name, str, text) str,
+	MV_GO_MAP(GO_NAME)
+#undef GO_NAME
+};
+
+const char *mv_go_name(enum mv_go g)
+{
+	return (unsigned)g < MV_GO__COUNT ? go_names[g] : "?";
+}
+
+static const char *const go_texts[] = {
+#define GO_TEXT(name, str, text) text,
+	MV_GO_MAP(GO_TEXT)
+#undef GO_TEXT
+};
+
+const char *mv_go_text(enum mv_go g)
+{
+	return (unsigned)g < MV_GO__COUNT ? go_texts[g] : "?";
+}
+
+bool mv_go_parse(const char *s, enum mv_go *out)
+{
+	for (unsigned g = 0; g < MV_GO__COUNT; g++)
+		if (strcmp(s, go_names[g]) == 0) {
+			*out = (enum mv_go)g;
+			return true;
+		}
+	return false;
+}
+
 const char *mv_impl_name(enum mv_impl k)
 {
 	return (unsigned)k < sizeof impl_names / sizeof impl_names[0] ? impl_names[k] : "?";
@@ -98,7 +130,11 @@ const char *mv_world_phase(const struct mv_world *w, uint32_t i)
 	case MV_ST_UNLOCK:
 		return mv_lk_phase_name(wk->op.lk.steps ? wk->op.lk.phase : MV_LK_PH_START);
 	case MV_ST_MAP:
-		return gm_phase_name(wk->op.gm.phase);
+	{
+		struct mv_mop_state st;
+		mv_mop_state(&w->maps[wk->op.shard], &wk->op.mop, &st);
+		return st.phase;
+	}
 	case MV_ST_SLEEP:
 		return "start_timer";
 	case MV_ST_CLOSE:
@@ -288,26 +324,29 @@ static void start_map_stage(struct mv_world *w, uint32_t i)
 	const struct mv_instr *in = &prog_of(w, i)->instrs[wk->op_pc];
 	const uint64_t *pin = in->has_hash ? &in->hash : NULL;
 	op->stage = MV_ST_MAP;
+	struct mv_mop_start a = {.key = op->key, .value = op->value, .hash_pin = pin, .in = in};
 	switch (op->instr) {
 	case MV_I_STORE:
-		gm_op_assign_init(&op->gm, op->key, op->value, pin);
+		a.kind = MV_MOP_ASSIGN;
 		break;
 	case MV_I_LOAD:
-		gm_op_lookup_init(&op->gm, op->key, pin);
+		a.kind = MV_MOP_LOOKUP;
 		break;
 	case MV_I_DELETE:
-		gm_op_delete_init(&op->gm, op->key, pin);
+		a.kind = MV_MOP_DELETE;
 		break;
 	case MV_I_RANGE:
-		gm_op_iter_init(&op->gm, in->start, in->offset);
+		a.kind = MV_MOP_ITER;
 		break;
 	case MV_I_LEN:
-		gm_op_len_init(&op->gm);
+		a.kind = MV_MOP_LEN;
 		break;
 	default:
-		gm_op_clear_init(&op->gm);
+		a.kind = MV_MOP_CLEAR;
 		break;
 	}
+	const struct mv_map *m = &w->maps[op->shard];
+	m->eng->op_start(&op->mop, &a);
 }
 
 static void start_lock_stage(struct mv_world *w, uint32_t i, enum mv_stage stage)
@@ -468,6 +507,8 @@ const char *mv_world_unsupported(const struct mv_world_spec *spec)
 		return "map.shards must be 1..256";
 	if (spec->nsignals > 64)
 		return "more than 64 signals";
+	if (spec->map.impl != MV_IMPL_SYNCMAP && !mv_mapeng_for(spec->map.go))
+		return "no map engine models this Go release yet";
 	for (uint32_t i = 0; i < spec->nworkers; i++) {
 		const struct mv_program *p = &spec->workers[i].prog;
 		for (uint32_t k = 0; k < p->n; k++) {
@@ -497,11 +538,12 @@ enum mv_status mv_world_init(struct mv_world *w, const struct mv_world_spec *spe
 	}
 	w->nmaps = ms->impl == MV_IMPL_SHARDED ? ms->shards : ms->impl == MV_IMPL_SYNCMAP ? 0 : 1;
 	w->maps = mv_xcalloc(w->nmaps ? w->nmaps : 1, sizeof *w->maps);
+	const struct mv_mapeng *eng = mv_mapeng_for(ms->go);
 	for (uint32_t s = 0; s < w->nmaps; s++) {
 		/* each shard is make(map[K]V) with its own random hash0 */
 		uint64_t seed = s == 0 ? ms->seed : mv_splitmix64(ms->seed + s);
-		enum mv_status st = gomap_init(&w->maps[s], ms->key, ms->hint, seed, ms->nil, ms->pins, ms->npins,
-					       spec->strs);
+		w->maps[s].eng = eng;
+		enum mv_status st = eng->init(&w->maps[s].u, ms, seed, spec->strs);
 		if (st != MV_OK)
 			return st;
 	}
@@ -535,7 +577,7 @@ enum mv_status mv_world_init(struct mv_world *w, const struct mv_world_spec *spe
 void mv_world_done(struct mv_world *w)
 {
 	for (uint32_t s = 0; s < w->nmaps; s++)
-		gomap_done(&w->maps[s]);
+		w->maps[s].eng->done(&w->maps[s].u);
 	free(w->maps);
 	if (w->sm) {
 		syncmap_done(w->sm);
@@ -561,9 +603,11 @@ enum mv_status mv_world_copy(struct mv_world *dst, const struct mv_world *src)
 			return MV_ENOMEM;
 	}
 	dst->maps = mv_xcalloc(src->nmaps ? src->nmaps : 1, sizeof *dst->maps);
-	for (uint32_t s = 0; s < src->nmaps; s++)
-		if (gomap_copy(&dst->maps[s], &src->maps[s]) != MV_OK)
+	for (uint32_t s = 0; s < src->nmaps; s++) {
+		dst->maps[s].eng = src->maps[s].eng;
+		if (src->maps[s].eng->copy(&dst->maps[s].u, &src->maps[s].u) != MV_OK)
 			return MV_ENOMEM;
+	}
 	return mv_race_copy(&dst->race, &src->race);
 }
 
@@ -692,10 +736,12 @@ static void complete_op(struct mv_world *w, uint32_t i)
 		};
 		rec.has_hash = rec.has_key && op->stage != MV_ST_SYNC;
 		if (rec.has_hash) {
-			const struct gomap *m = &w->maps[op->shard];
-			rec.hash = op->gm.pinned || op->gm.hashed ? op->gm.hash : gomap_hash(m, op->key);
+			const struct mv_map *m = &w->maps[op->shard];
+			struct mv_mop_state st;
+			mv_mop_state(m, &op->mop, &st);
+			rec.hash = st.hashed ? st.hash : m->eng->hash(&m->u, op->key);
 		}
-		rec.result = op->stage == MV_ST_SYNC ? op->sm.result : op->instr == MV_I_LEN ? op->len : op->gm.result;
+		rec.result = op->stage == MV_ST_SYNC ? op->sm.result : op->instr == MV_I_LEN ? op->len : op->result;
 		w->obs->op_done(w->obs->ctx, &rec);
 	}
 	flush_races(w, (int32_t)i, false);
@@ -743,8 +789,12 @@ static void report_race(struct mv_world *w, uint32_t i, const struct mv_race_hit
 	if (w->nrace_seen < MV_RACE_SEEN)
 		w->race_seen[w->nrace_seen++] = a;
 	const struct mv_worker *other = &w->workers[hit->other];
-	bool overlap = other->in_op && other->op.stage == MV_ST_MAP && other->op.gm.steps > 0 &&
-		       other->op.gm.phase != GM_PH_DONE;
+	bool overlap = false;
+	if (other->in_op && other->op.stage == MV_ST_MAP) {
+		struct mv_mop_state st;
+		mv_mop_state(&w->maps[other->op.shard], &other->op.mop, &st);
+		overlap = st.steps > 0 && !st.done;
+	}
 	struct mv_pending_race p = {
 		.w = i,
 		.other = hit->other,
@@ -813,8 +863,8 @@ static bool step_lock(struct mv_world *w, uint32_t i, const struct mv_sink *sink
 }
 
 /* One step of worker i's operation.  Returns the map step's result when
- * the step was a map phase that produced an entry (GM_YIELD). */
-static enum gm_stepres step_op(struct mv_world *w, uint32_t i, const struct mv_sink *sink)
+ * the step was a map phase that produced an entry (MV_MSTEP_YIELD). */
+static enum mv_mstep step_op(struct mv_world *w, uint32_t i, const struct mv_sink *sink)
 {
 	struct mv_worker *wk = &w->workers[i];
 	struct mv_wop *op = &wk->op;
@@ -822,47 +872,54 @@ static enum gm_stepres step_op(struct mv_world *w, uint32_t i, const struct mv_s
 	switch (op->stage) {
 	case MV_ST_LOCK:
 		if (!step_lock(w, i, sink))
-			return GM_MORE;
+			return MV_MSTEP_MORE;
 		if (op->wrapped) {
 			start_map_stage(w, i);
-			return GM_MORE;
+			return MV_MSTEP_MORE;
 		}
-		return GM_DONE;
+		return MV_MSTEP_DONE;
 	case MV_ST_UNLOCK:
 		if (!step_lock(w, i, sink))
-			return GM_MORE;
+			return MV_MSTEP_MORE;
 		if (op->all_shards && ++op->shard < w->nmaps) {
 			op->lock = w->map_lock + op->shard;
 			start_lock_stage(w, i, MV_ST_LOCK);
-			return GM_MORE;
+			return MV_MSTEP_MORE;
 		}
-		return GM_DONE;
+		return MV_MSTEP_DONE;
 	case MV_ST_MAP: {
-		struct gomap *m = &w->maps[op->shard];
-		if (op->gm.steps == 0) {
+		struct mv_map *m = &w->maps[op->shard];
+		struct mv_mop_state st;
+		mv_mop_state(m, &op->mop, &st);
+		if (st.steps == 0) {
 			struct mv_race_hit hit;
 			if (mv_race_access(&w->race, op->shard, i, is_write_instr(op->instr), wk->op_pc, &hit))
 				report_race(w, i, &hit);
 		}
-		enum gm_stepres r = gomap_step(m, &op->gm, sink);
-		w->ran = gm_phase_name(op->gm.last);
-		if (r == GM_YIELD)
-			return GM_YIELD;
-		if (r == GM_MORE)
-			return GM_MORE;
-		if (op->gm.outcome != GM_OUT_NONE) {
-			end_world(w, op->gm.outcome == GM_OUT_PANIC_NIL ? MV_END_PANIC : MV_END_FATAL,
-				  gm_outcome_message(op->gm.outcome), (int32_t)i);
-			return GM_MORE;
+		enum mv_mstep r = m->eng->step(&m->u, &op->mop, sink);
+		mv_mop_state(m, &op->mop, &st);
+		w->ran = st.last;
+		if (r == MV_MSTEP_YIELD) {
+			op->yield_key = st.result_key;
+			op->yield_value = st.result;
+			return MV_MSTEP_YIELD;
 		}
-		op->ok = op->gm.found;
+		if (r == MV_MSTEP_MORE)
+			return MV_MSTEP_MORE;
+		if (st.outcome != MV_MOUT_NONE) {
+			end_world(w, st.outcome == MV_MOUT_PANIC_NIL ? MV_END_PANIC : MV_END_FATAL,
+				  mv_mout_message(st.outcome), (int32_t)i);
+			return MV_MSTEP_MORE;
+		}
+		op->ok = st.found;
+		op->result = st.result;
 		if (op->instr == MV_I_LEN)
-			op->len += op->gm.result;
+			op->len += st.result;
 		if (op->wrapped) {
 			start_lock_stage(w, i, MV_ST_UNLOCK);
-			return GM_MORE;
+			return MV_MSTEP_MORE;
 		}
-		return GM_DONE;
+		return MV_MSTEP_DONE;
 	}
 	case MV_ST_SYNC: {
 		uint32_t woken[MV_MAX_WORKERS], nwoken = 0;
@@ -874,22 +931,22 @@ static enum gm_stepres step_op(struct mv_world *w, uint32_t i, const struct mv_s
 		}
 		switch (r) {
 		case SM_MORE:
-			return GM_MORE;
+			return MV_MSTEP_MORE;
 		case SM_BLOCKED:
 			wk->state = MV_W_BLOCKED;
 			wk->wait = MV_WAIT_SEMACQUIRE;
 			wk->wait_on = UINT32_MAX; /* the sync.Map's own mu */
-			return GM_MORE;
+			return MV_MSTEP_MORE;
 		case SM_YIELD:
-			return GM_YIELD;
+			return MV_MSTEP_YIELD;
 		case SM_FATAL:
 			end_world(w, MV_END_FATAL, op->sm.fatal, (int32_t)i);
-			return GM_MORE;
+			return MV_MSTEP_MORE;
 		case SM_DONE:
 			break;
 		}
 		op->ok = op->sm.found;
-		return GM_DONE;
+		return MV_MSTEP_DONE;
 	}
 	case MV_ST_SLEEP: {
 		const struct mv_instr *in = &prog_of(w, i)->instrs[wk->op_pc];
@@ -899,16 +956,16 @@ static enum gm_stepres step_op(struct mv_world *w, uint32_t i, const struct mv_s
 			wk->state = MV_W_SLEEPING;
 			op->stage = MV_ST_WAIT; /* completes when it wakes */
 			op->lock = UINT32_MAX;
-			return GM_MORE;
+			return MV_MSTEP_MORE;
 		}
-		return GM_DONE;
+		return MV_MSTEP_DONE;
 	}
 	case MV_ST_CLOSE: {
 		uint32_t s = prog_of(w, i)->instrs[wk->op_pc].ref;
 		w->ran = "close";
 		if (w->closed >> s & 1) {
 			end_world(w, MV_END_PANIC, "close of closed channel", (int32_t)i);
-			return GM_MORE;
+			return MV_MSTEP_MORE;
 		}
 		w->closed |= (uint64_t)1 << s;
 		mv_race_close(&w->race, i, s);
@@ -922,24 +979,24 @@ static enum gm_stepres step_op(struct mv_world *w, uint32_t i, const struct mv_s
 			}
 		}
 		emit_world(w, i, &(struct mv_event){.kind = MV_EV_SIGNAL_CLOSE, .n = n, .other = -1});
-		return GM_DONE;
+		return MV_MSTEP_DONE;
 	}
 	case MV_ST_WAIT: {
 		w->ran = op->instr == MV_I_SLEEP ? "timer_fired" : "receive";
 		if (op->instr == MV_I_SLEEP) /* woken from a sleep */
-			return GM_DONE;
+			return MV_MSTEP_DONE;
 		uint32_t s = prog_of(w, i)->instrs[wk->op_pc].ref;
 		if (w->closed >> s & 1) {
 			mv_race_receive(&w->race, i, s);
-			return GM_DONE;
+			return MV_MSTEP_DONE;
 		}
 		wk->state = MV_W_BLOCKED;
 		wk->wait = MV_WAIT_CHAN_RECEIVE;
 		wk->wait_on = s;
-		return GM_MORE;
+		return MV_MSTEP_MORE;
 	}
 	}
-	return GM_MORE;
+	return MV_MSTEP_MORE;
 }
 
 void mv_world_step(struct mv_world *w, uint32_t i)
@@ -954,19 +1011,19 @@ void mv_world_step(struct mv_world *w, uint32_t i)
 	w->current = i;
 	w->step++;
 	w->now++;
-	enum gm_stepres r = step_op(w, i, tracing ? &sink : NULL);
-	wk->mid_op = r == GM_MORE && wk->state == MV_W_RUNNABLE;
+	enum mv_mstep r = step_op(w, i, tracing ? &sink : NULL);
+	wk->mid_op = r == MV_MSTEP_MORE && wk->state == MV_W_RUNNABLE;
 	if (w->obs && w->obs->step)
 		w->obs->step(w->obs->ctx, i, w->ran);
 	if (w->spec->sched.granularity == MV_GRAN_STEP || !wk->mid_op)
 		w->rr_next = (i + 1) % w->nworkers;
 	if (mv_world_ended(w))
 		return;
-	if (r == GM_YIELD) {
+	if (r == MV_MSTEP_YIELD) {
 		const struct mv_instr *in = &prog_of(w, i)->instrs[wk->op_pc];
 		bool sync = wk->op.stage == MV_ST_SYNC;
-		int64_t yk = sync ? wk->op.sm.result_key : wk->op.gm.result_key;
-		int64_t yv = sync ? wk->op.sm.result : wk->op.gm.result;
+		int64_t yk = sync ? wk->op.sm.result_key : wk->op.yield_key;
+		int64_t yv = sync ? wk->op.sm.result : wk->op.yield_value;
 		if (w->obs && w->obs->yield)
 			w->obs->yield(w->obs->ctx, i, yk, yv);
 		if (in->body && wk->depth < MV_MAX_DEPTH) {
@@ -990,7 +1047,7 @@ void mv_world_step(struct mv_world *w, uint32_t i)
 		settle(w);
 		return;
 	}
-	if (r == GM_DONE)
+	if (r == MV_MSTEP_DONE)
 		complete_op(w, i);
 	settle(w);
 }

@@ -1,6 +1,7 @@
 /*
- * world: everything a scene sets in motion — the map (a gomap, a gomap
- * behind a lock, N shards each behind an RWMutex), the scene's locks and
+ * world: everything a scene sets in motion — the map (a map of the scene's
+ * Go release through its engine, mapeng.h: bare, behind a lock, or N
+ * shards each behind an RWMutex; or a sync.Map), the scene's locks and
  * signals, the workers (Go's goroutines) with their programs and in-flight
  * operations, the scheduler's state and the race detector's clocks.  A
  * world is plain data: mv_world_copy makes an independent checkpoint, and
@@ -20,8 +21,8 @@
 #include <stdint.h>
 
 #include "engine/core/event.h"
-#include "engine/classic/gomap.h"
 #include "engine/locks/locks.h"
+#include "engine/world/maps.h"
 #include "engine/world/race.h"
 #include "engine/core/rng.h"
 #include "engine/core/spec.h"
@@ -76,7 +77,9 @@ struct mv_wop {
 	bool read;            /* the wrapper takes the read lock */
 	int64_t key, value;   /* evaluated operands */
 	struct mv_lock_op lk;
-	struct gm_op gm;
+	union mv_mop mop;     /* the map operation (engine-specific) */
+	int64_t result;       /* the map op's result (lookup value) */
+	int64_t yield_key, yield_value; /* the entry a range step produced */
 	struct sm_op sm;      /* impl syncmap: the sync.Map method in flight */
 	int64_t len;          /* len over shards */
 	bool ok;              /* trylock result, load's found */
@@ -144,7 +147,7 @@ struct mv_pending_race {
 
 struct mv_world {
 	const struct mv_world_spec *spec;
-	struct gomap *maps;         /* 1, or map.shards; none for syncmap */
+	struct mv_map *maps;        /* 1, or map.shards; none for syncmap */
 	struct syncmap *sm;         /* impl syncmap */
 	uint32_t nmaps;
 	struct mv_lock *locks;      /* the scene's locks, then the map's own */

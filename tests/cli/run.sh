@@ -112,7 +112,7 @@ ops = [l for l in lines if l["type"] == "op"]
 first = ops[0]
 assert list(first)[:6] == ["type", "step", "worker", "op", "key", "hash"], list(first)
 st = first["state"]
-assert list(st) == ["count","B","flags","noverflow","hash0","nevacuate","buckets","oldbuckets"], list(st)
+assert list(st) == ["engine","count","B","flags","noverflow","hash0","nevacuate","buckets","oldbuckets"], list(st)
 assert len(st["buckets"]) == 1 and st["oldbuckets"] is None
 b = st["buckets"][0][0]
 assert len(b["tophash"]) == 8 and len(b["keys"]) == 8 and len(b["values"]) == 8

@@ -519,7 +519,7 @@ static void hashes(void)
 
 static void unknown_keys(void)
 {
-	ERR_AT(H "bogus: 1\n" ONE_WORKER, "bogus", "unknown key 'bogus' at the top level (expected mapviz, title");
+	ERR_AT(H "bogus: 1\n" ONE_WORKER, "bogus", "unknown key 'bogus' at the top level (expected mapviz, go, title");
 	ERR_AT(H "map:\n  impl: gomap\n  sede: 3\n" ONE_WORKER, "sede", "unknown key 'sede' in map (expected impl, key");
 	ERR_AT(H W "      - store: {key: 1, kye: 2}\n", "kye",
 	       "unknown key 'kye' in store (expected key, value, hash; did you mean 'key'?)");
@@ -920,7 +920,14 @@ static void int_parsing(void)
 	ASSERT(!ycheck_parse_int("9223372036854775808", &v, &range) && range);
 	ASSERT(!ycheck_parse_int("", &v, &range) && !range);
 	ASSERT(!ycheck_parse_int("-", &v, &range) && !range);
-	ASSERT(!ycheck_parse_int("--1", &v, &range));
+	/* a doubled sign is a syntax error, and says so: *range is set (false)
+	 * whatever it held before */
+	range = true;
+	ASSERT(!ycheck_parse_int("--1", &v, &range) && !range);
+	range = true;
+	ASSERT(!ycheck_parse_int("+-1", &v, &range) && !range);
+	range = true;
+	ASSERT(!ycheck_parse_int("-+0x1", &v, &range) && !range);
 	ASSERT(!ycheck_parse_int("0x", &v, &range));
 	ASSERT(!ycheck_parse_int("07", &v, &range));
 	ASSERT(!ycheck_parse_int(" 7", &v, &range));

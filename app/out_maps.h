@@ -1,0 +1,28 @@
+/*
+ * out_maps: each map engine's part of the headless writers, one row per
+ * engine (mapeng.h), and the calls the generic writer makes through them.
+ */
+#ifndef MV_OUT_MAPS_H
+#define MV_OUT_MAPS_H
+
+#include <stdio.h>
+
+#include "engine/world/maps.h"
+#include "out.h"
+
+struct out_mapfmt {
+	/* the engine's STATE object (m: the engine's own map struct) */
+	void (*json_state)(FILE *f, const void *m, enum out_state level);
+	/* the state as transcript lines */
+	void (*text_state)(FILE *f, const void *m, enum out_state level);
+	/* the end record's "memory" object for all of a world's maps */
+	void (*json_memory)(FILE *f, const struct mv_map *maps, uint32_t n);
+};
+
+extern const struct out_mapfmt out_gomap_fmt;
+
+void out_map_json_state(FILE *f, const struct mv_map *m, enum out_state level);
+void out_map_text_state(FILE *f, const struct mv_map *m, enum out_state level);
+void out_maps_json_memory(FILE *f, const struct mv_map *maps, uint32_t n);
+
+#endif
