@@ -34,7 +34,7 @@
  * run every key must still be present (the self-check).
  */
 #include "bench.h"
-#include "bench_contention.h"
+#include "bench_classic_contention.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -50,7 +50,7 @@
 
 #include "engine/bench/golock.h"
 #include "engine/classic/gomap.h"
-#include "engine/bench/gosyncmap.h"
+#include "engine/classic/gosyncmap.h"
 #include "engine/core/rng.h"
 
 #define CONT_SHARDS 16

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "engine/syncmap/syncmap.h"
+#include "engine/classic/syncmap.h"
 
 /* STATE: {"read":{"amended":B,"entries":{"K":"value:V"|"nil"|"expunged",...}},
  * "dirty":null|{"K":...},"misses":N}; entries sorted by key (numerically

@@ -11,7 +11,7 @@
  * the read-modify-writes are locked instructions either way; only the rare
  * publication of m.read pays for a fence.
  */
-#include "engine/bench/gosyncmap.h"
+#include "engine/classic/gosyncmap.h"
 
 #include <stdlib.h>
 #include <string.h>

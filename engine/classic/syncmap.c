@@ -16,7 +16,7 @@
  * iterated with gm_op iteration one entry per step, as Go ranges over them
  * in Range and dirtyLocked.
  */
-#include "engine/syncmap/syncmap.h"
+#include "engine/classic/syncmap.h"
 
 #include <stdlib.h>
 #include <string.h>

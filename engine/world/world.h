@@ -27,7 +27,7 @@
 #include "engine/core/rng.h"
 #include "engine/core/spec.h"
 #include "engine/core/status.h"
-#include "engine/syncmap/syncmap.h"
+#include "engine/classic/syncmap.h"
 
 #define MV_MAX_WORKERS 64
 #define MV_MAX_SHARDS 256

@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "engine/bench/golock.h"
-#include "engine/bench/gosyncmap.h"
+#include "engine/classic/gosyncmap.h"
 #include "engine/core/rng.h"
 #include "unit.h"
 

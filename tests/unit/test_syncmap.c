@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "../../app/out_syncmap.h"
-#include "engine/syncmap/syncmap.h"
+#include "engine/classic/syncmap.h"
 #include "unit.h"
 
 #define MAXEV 256

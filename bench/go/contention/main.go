@@ -1,5 +1,5 @@
 // Command contention runs mapviz's free-running contention benchmark
-// (`mapviz bench contention`, app/bench_contention.c) on Go's own map,
+// (`mapviz bench contention`, app/bench_classic_contention.c) on Go's own map,
 // sync.Mutex, sync.RWMutex and sync.Map, so bench/run.sh can compare the
 // two.  Same flags, same workload, same output; see bench/README.md.
 //
