@@ -207,7 +207,7 @@ static const enum mv_end status_to_end[] = {
 #define TEST_MAX_STEPS 50000000ULL
 
 /* Run one scene against its expect block; print a line; 0 if it passed. */
-static int test_one(const char *arg)
+static int test_one(const char *arg, const enum mv_go *go)
 {
 	struct scene sc;
 	char why[512] = "";
@@ -215,6 +215,8 @@ static int test_one(const char *arg)
 		printf("FAIL %s: the scene does not load\n", arg);
 		return 1;
 	}
+	if (go)
+		sc.spec.map.go = *go;
 	struct mv_world w;
 	enum mv_status st = mv_world_init(&w, &sc.spec);
 	if (st != MV_OK) {
@@ -296,14 +298,24 @@ int cmd_test(int argc, char **argv)
 {
 	int passed = 0, failed = 0;
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		puts("usage: mapviz test [SCENE...]\n"
+		puts("usage: mapviz test [--go 1.19|1.26] [SCENE...]\n"
 		     "Run scenes headless against their expect blocks (default: every bundled\n"
-		     "scene) and end with 'N passed, N failed'. Exit 1 if any failed.");
+		     "scene) and end with 'N passed, N failed'. Exit 1 if any failed.\n"
+		     "--go runs them on that Go release's map instead of their go:.");
 		return 0;
+	}
+	enum mv_go go_v;
+	const enum mv_go *go = NULL;
+	if (argc > 1 && strcmp(argv[1], "--go") == 0) {
+		if (argc < 3 || !mv_go_parse(argv[2], &go_v))
+			return usage_error("test", "--go takes 1.19 or 1.26, found '%s'", argc < 3 ? "" : argv[2]);
+		go = &go_v;
+		argc -= 2;
+		argv += 2;
 	}
 	if (argc > 1) {
 		for (int i = 1; i < argc; i++)
-			*(test_one(argv[i]) ? &failed : &passed) += 1;
+			*(test_one(argv[i], go) ? &failed : &passed) += 1;
 	} else {
 		size_t n;
 		char **v = scenes_list(&n);
@@ -312,7 +324,7 @@ int cmd_test(int argc, char **argv)
 			return 1;
 		}
 		for (size_t i = 0; i < n; i++) {
-			*(test_one(v[i]) ? &failed : &passed) += 1;
+			*(test_one(v[i], go) ? &failed : &passed) += 1;
 			free(v[i]);
 		}
 		free(v);

@@ -7,6 +7,7 @@
 
 #include "engine/core/alloc.h"
 #include "out_maps.h"
+#include "words.h"
 #include "out_syncmap.h"
 
 void out_json_string(FILE *f, const char *s, size_t n)
@@ -167,107 +168,9 @@ static const char *worker_name(const struct out *o, uint32_t w)
 
 static void text_event(struct out *o, uint32_t w, const struct mv_event *ev)
 {
-	FILE *f = o->f;
-	const struct out_keys *m = &o->keys;
-	fprintf(f, "%6" PRIu64 " %-10s   * ", o->world->step, worker_name(o, w));
-	switch (ev->kind) {
-	case MV_EV_BUCKET_ALLOC:
-		fputs("first write: the bucket array (1 bucket) is allocated", f);
-		break;
-	case MV_EV_INSERT:
-		fputs("new key ", f);
-		out_text_key(f, m, ev->key);
-		fprintf(f, " -> bucket %" PRId64 " slot %" PRId64 ", tophash 0x%02" PRIx64, ev->bucket, ev->slot,
-			ev->tophash);
-		break;
-	case MV_EV_UPDATE:
-		fputs("key ", f);
-		out_text_key(f, m, ev->key);
-		fprintf(f, " found in bucket %" PRId64 " slot %" PRId64 ": value updated", ev->bucket, ev->slot);
-		break;
-	case MV_EV_REMOVE:
-		fputs("key ", f);
-		out_text_key(f, m, ev->key);
-		fprintf(f, " removed from bucket %" PRId64 " slot %" PRId64 " (tophash -> emptyOne)", ev->bucket,
-			ev->slot);
-		break;
-	case MV_EV_EMPTY_REST:
-		fprintf(f, "%" PRId64 " slot(s) marked emptyRest: lookups stop there", ev->n);
-		break;
-	case MV_EV_RESEED:
-		fprintf(f, "map is empty: hash0 reseeded to %" PRIu32, ev->hash0);
-		break;
-	case MV_EV_NEW_OVERFLOW:
-		fprintf(f, "bucket %" PRId64 " is full: overflow bucket linked (noverflow %" PRId64 ")", ev->bucket,
-			ev->n);
-		break;
-	case MV_EV_GROW_START:
-		if (ev->same_size)
-			fprintf(f, "too many overflow buckets: same-size grow starts (B stays %u)", ev->B);
-		else
-			fprintf(f, "load factor exceeded: map grows to B=%u (%" PRIu64 " buckets)", ev->B,
-				(uint64_t)1 << ev->B);
-		break;
-	case MV_EV_EVACUATE:
-		if (ev->same_size)
-			fprintf(f, "old bucket %" PRId64 " evacuated: %" PRId64 " entries compacted", ev->old, ev->x);
-		else
-			fprintf(f, "old bucket %" PRId64 " evacuated: %" PRId64 " to X, %" PRId64 " to Y", ev->old,
-				ev->x, ev->y);
-		break;
-	case MV_EV_GROW_END:
-		fputs("every old bucket evacuated: growth finished, old buckets freed", f);
-		break;
-	case MV_EV_ITER_START:
-		fprintf(f, "range starts at bucket %" PRId64 ", slot offset %" PRId64, ev->bucket, ev->slot);
-		break;
-	case MV_EV_ITER_KEY:
-		fputs("range yields ", f);
-		out_text_key(f, m, ev->key);
-		fprintf(f, "=%" PRId64, ev->value);
-		break;
-	case MV_EV_CLEAR:
-		fputs("map cleared in place (B kept), hash0 reseeded", f);
-		break;
-	case MV_EV_FATAL:
-		fprintf(f, "fatal error: %s", ev->msg);
-		break;
-	case MV_EV_PANIC:
-		fprintf(f, "panic: %s", ev->msg);
-		break;
-	case MV_EV_WORKER_DONE:
-		fputs("finished its program", f);
-		break;
-	case MV_EV_LOCK_WAIT:
-		fputs("lock is taken: goes to sleep on its semaphore", f);
-		break;
-	case MV_EV_LOCK_ACQUIRE:
-		fputs("acquired the lock", f);
-		break;
-	case MV_EV_LOCK_RELEASE:
-		fputs("released the lock", f);
-		break;
-	case MV_EV_LOCK_HANDOFF:
-		fprintf(f, "starvation mode: hands the lock straight to %s",
-			ev->other >= 0 ? worker_name(o, (uint32_t)ev->other) : "?");
-		break;
-	case MV_EV_SIGNAL_CLOSE:
-		fprintf(f, "closed the channel: %" PRId64 " waiter(s) released", ev->n);
-		break;
-	case MV_EV_DATA_RACE:
-		fprintf(f, "DATA RACE (%s): %s here vs %s in %s; %s", ev->msg ? ev->msg : "",
-			mv_instr_name((enum mv_instr_kind)ev->x), mv_instr_name((enum mv_instr_kind)ev->y),
-			ev->other >= 0 ? worker_name(o, (uint32_t)ev->other) : "?",
-			ev->caught ? "the runtime's check caught it" : "the runtime's check did not catch it");
-		break;
-	case MV_EV_DEADLOCK:
-		fprintf(f, "fatal error: %s", ev->msg);
-		break;
-	default:
-		fputs(mv_event_name(ev->kind), f);
-		break;
-	}
-	fputc('\n', f);
+	char line[1024];
+	words_event(line, sizeof line, o->world, ev);
+	fprintf(o->f, "%6" PRIu64 " %-10s   * %s\n", o->world->step, worker_name(o, w), line);
 }
 
 /* ---- JSON records ---- */

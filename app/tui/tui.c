@@ -61,6 +61,8 @@ void tui_keys_print(FILE *f)
 	"  --theme NAME      colors and glyphs: default, light, high-contrast, or a theme file\n"   \
 	"  --watch           reload the scene when its file changes (keeps the step when it can)\n" \
 	"  --ascii           ASCII only (also when the locale is not UTF-8, e.g. LANG=C)\n"         \
+	"  --go 1.19|1.26    model this Go release instead of the scene's go: (1.19: the bucket\n" \
+	"                    map of Go 1.19-1.23; 1.26: the Swiss-table map of Go 1.24+)\n"        \
 	"  --dump            print the screen as text instead of opening the terminal (tests):\n"   \
 	"    --size WxH        its size (default 80x24)\n"                                          \
 	"    --step N          go to step N first\n"                                                \
@@ -79,8 +81,8 @@ void tui_help(FILE *f)
 
 bool tui_is_option(const char *a)
 {
-	static const char *const opts[] = {"--theme", "--watch", "--ascii", "--dump",
-	                                   "--size",  "--step",  "--keys",  "--rec"};
+	static const char *const opts[] = {"--theme", "--watch", "--ascii", "--dump", "--size",
+	                                   "--step",  "--keys",  "--rec",   "--go"};
 	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
 		if (strncmp(a, opts[i], strlen(opts[i])) == 0 &&
 		    (a[strlen(opts[i])] == '\0' || a[strlen(opts[i])] == '='))
@@ -177,6 +179,8 @@ int tui_open_scene(struct tui *t, const char *path, char *err, size_t errlen)
 	struct scene sc;
 	if (scene_load(path, &sc, err, errlen) != 0)
 		return -1;
+	if (t->has_go)
+		sc.spec.map.go = t->go;
 	struct timeline tl;
 	enum mv_status st = tl_init(&tl, &sc);
 	if (st != MV_OK) {
@@ -1186,7 +1190,8 @@ static int tui_main_common(int argc, char **argv, const struct tui_output_tap *t
                            const struct tui_record *rec)
 {
 	const char *scene_arg = NULL, *theme = NULL, *keys = NULL;
-	bool watch = false, ascii = false, dump = false, has_step = false, show_rec = false;
+	bool watch = false, ascii = false, dump = false, has_step = false, show_rec = false, has_go = false;
+	enum mv_go go = MV_GO_1_19;
 	int dw = 80, dh = 24;
 	uint64_t step = 0;
 	for (int i = 1; i < argc; i++) {
@@ -1195,13 +1200,17 @@ static int tui_main_common(int argc, char **argv, const struct tui_output_tap *t
 		const char *v = eq && a[0] == '-' ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
 		bool inl = eq && a[0] == '-';
 #define OPT(name) (strncmp(a, name, strlen(name)) == 0 && (a[strlen(name)] == '\0' || a[strlen(name)] == '='))
-		if (OPT("--theme") || OPT("--size") || OPT("--step") || OPT("--keys")) {
+		if (OPT("--theme") || OPT("--size") || OPT("--step") || OPT("--keys") || OPT("--go")) {
 			if (!v)
 				return usage("%s needs a value", a);
 			if (!inl)
 				i++;
 			if (OPT("--theme")) {
 				theme = v;
+			} else if (OPT("--go")) {
+				if (!mv_go_parse(v, &go))
+					return usage("--go takes 1.19 or 1.26, found '%s'", v);
+				has_go = true;
 			} else if (OPT("--keys")) {
 				keys = v;
 			} else if (OPT("--size")) {
@@ -1237,6 +1246,8 @@ static int tui_main_common(int argc, char **argv, const struct tui_output_tap *t
 	struct tui *t = mv_xcalloc(1, sizeof *t);
 	t->ascii = want_ascii(ascii);
 	t->watch = watch;
+	t->has_go = has_go;
+	t->go = go;
 	t->speed = 2;
 	t->search_hit = -1;
 	tui_theme_default(&t->theme);

@@ -68,6 +68,8 @@ struct tui {
 	char **src_lines; /* the scene file's lines, for the program view */
 	uint32_t nsrc_lines;
 	struct timeline tl;
+	bool has_go;      /* --go: every scene opened models this release */
+	enum mv_go go;
 	/* looks */
 	struct tui_canvas cv;
 	struct tui_theme theme;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../out.h"
+#include "../words.h"
 #include "tui_int.h"
 
 const int tui_speeds[] = {1, 2, 4, 8, 16, 32, 64, 250, 1000, 10000};
@@ -32,74 +33,12 @@ const struct mv_world *tui_world(const struct tui *t)
 	return &t->tl.w;
 }
 
-/* A key as people read it: 17, or "alice" quoted with control bytes escaped. */
 void tui_key_text(const struct mv_world *w, int64_t key, char *buf, size_t len)
 {
-	if (w->spec->map.key == MV_KEY_INT) {
-		snprintf(buf, len, "%" PRId64, key);
-		return;
-	}
-	size_t n, o = 0;
-	const char *s = mv_strpool_get(w->spec->strs, (uint32_t)key, &n);
-	if (len < 4) {
-		buf[0] = '\0';
-		return;
-	}
-	buf[o++] = '"';
-	for (size_t i = 0; i < n && o + 5 < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
-			o += (size_t)snprintf(buf + o, len - o, "\\x%02x", c);
-		else
-			buf[o++] = (char)c;
-	}
-	buf[o++] = '"';
-	buf[o] = '\0';
+	words_key(w->spec, key, buf, len);
 }
 
 /* ---- words for events (as app/out.c writes them) ---- */
-
-/* What a runtime phase does, in a few words (go-map-semantics.md M4-M10,
- * locks.h for the lock phases). */
-static const struct {
-	const char *phase, *gloss;
-} glosses[] = {
-    {"check_writing", "is hashWriting set? then another goroutine is writing: fatal"},
-    {"hash", "hash the key with hash0"},
-    {"set_writing", "set hashWriting: this goroutine writes now"},
-    {"alloc", "no buckets yet: allocate the first one"},
-    {"grow_work", "growing: evacuate the old bucket this key maps to"},
-    {"grow_work_next", "growing: evacuate one more old bucket"},
-    {"pick_bucket", "low B bits of the hash pick the bucket"},
-    {"probe", "look through the bucket's 8 slots (and its overflow chain)"},
-    {"maybe_grow", "too full or too many overflow buckets? start growing"},
-    {"new_overflow", "bucket full: link an overflow bucket"},
-    {"insert", "write tophash, key and value into a free slot"},
-    {"remove", "clear the slot: tophash emptyOne"},
-    {"mark_empty_rest", "trailing empty slots become emptyRest"},
-    {"dec_count", "count--"},
-    {"clear", "empty every bucket"},
-    {"iter_init", "pick a random start bucket and offset"},
-    {"iter_next", "produce the next entry"},
-    {"read_count", "read count"},
-    {"check_and_clear", "is hashWriting still set? clear it (if not: fatal)"},
-    {"write_value", "store the value"},
-    {"fast_cas", "CAS the mutex from unlocked to locked"},
-    {"sem_acquire", "lock taken: sleep on the semaphore"},
-    {"unlock_add", "unlock: state -= locked"},
-    {"add_reader_count", "readerCount++ (negative: a writer is waiting)"},
-    {"sub_reader_count", "readerCount--"},
-    {"announce_writer", "readerCount -= 2^30: readers must wait"},
-    {"retract_writer", "readerCount += 2^30: readers may enter"},
-};
-
-static const char *gloss(const char *phase)
-{
-	for (size_t i = 0; i < sizeof glosses / sizeof glosses[0]; i++)
-		if (strcmp(glosses[i].phase, phase) == 0)
-			return glosses[i].gloss;
-	return NULL;
-}
 
 void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, size_t len)
 {
@@ -115,7 +54,7 @@ void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, si
 		if (e->lock != UINT32_MAX)
 			o += snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, " %s",
 			              mv_world_lock_name(w, e->lock, lb, sizeof lb));
-		const char *g = e->phase ? gloss(e->phase) : NULL;
+		const char *g = e->phase ? words_gloss(w, e->phase) : NULL;
 		snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, ": %s%s%s%s",
 		         e->phase ? e->phase : "", g ? " (" : "", g ? g : "", g ? ")" : "");
 		return;
@@ -151,95 +90,7 @@ void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, si
 		snprintf(buf + o, len > (size_t)o ? len - (size_t)o : 0, "%s%s: done", r, tail);
 		return;
 	}
-	switch (ev->kind) {
-	case MV_EV_BUCKET_ALLOC:
-		snprintf(buf, len, "first write: the bucket array (1 bucket) is allocated");
-		break;
-	case MV_EV_INSERT:
-		tui_key_text(w, ev->key, k, sizeof k);
-		snprintf(buf, len, "new key %s -> bucket %" PRId64 " slot %" PRId64 ", tophash 0x%02" PRIx64,
-		         k, ev->bucket, ev->slot, ev->tophash);
-		break;
-	case MV_EV_UPDATE:
-		tui_key_text(w, ev->key, k, sizeof k);
-		snprintf(buf, len, "key %s found in bucket %" PRId64 " slot %" PRId64 ": value updated", k,
-		         ev->bucket, ev->slot);
-		break;
-	case MV_EV_REMOVE:
-		tui_key_text(w, ev->key, k, sizeof k);
-		snprintf(buf, len,
-		         "key %s removed from bucket %" PRId64 " slot %" PRId64 " (tophash -> emptyOne)", k,
-		         ev->bucket, ev->slot);
-		break;
-	case MV_EV_EMPTY_REST:
-		snprintf(buf, len, "%" PRId64 " slot(s) marked emptyRest: lookups stop there", ev->n);
-		break;
-	case MV_EV_RESEED: snprintf(buf, len, "map is empty: hash0 reseeded to %" PRIu32, ev->hash0); break;
-	case MV_EV_NEW_OVERFLOW:
-		snprintf(buf, len,
-		         "bucket %" PRId64 " is full: overflow bucket linked (noverflow %" PRId64 ")",
-		         ev->bucket, ev->n);
-		break;
-	case MV_EV_GROW_START:
-		if (ev->same_size)
-			snprintf(buf, len, "too many overflow buckets: same-size grow starts (B stays %u)",
-			         ev->B);
-		else
-			snprintf(buf, len, "load factor exceeded: map grows to B=%u (%" PRIu64 " buckets)",
-			         ev->B, (uint64_t)1 << ev->B);
-		break;
-	case MV_EV_EVACUATE:
-		if (ev->same_size)
-			snprintf(buf, len, "old bucket %" PRId64 " evacuated: %" PRId64 " entries compacted",
-			         ev->old, ev->x);
-		else
-			snprintf(buf, len,
-			         "old bucket %" PRId64 " evacuated: %" PRId64 " to X, %" PRId64 " to Y",
-			         ev->old, ev->x, ev->y);
-		break;
-	case MV_EV_GROW_END:
-		snprintf(buf, len, "every old bucket evacuated: growth finished, old buckets freed");
-		break;
-	case MV_EV_ITER_START:
-		snprintf(buf, len, "range starts at bucket %" PRId64 ", slot offset %" PRId64, ev->bucket,
-		         ev->slot);
-		break;
-	case MV_EV_ITER_KEY:
-		tui_key_text(w, ev->key, k, sizeof k);
-		snprintf(buf, len, "range yields %s=%" PRId64, k, ev->value);
-		break;
-	case MV_EV_CLEAR: snprintf(buf, len, "map cleared in place (B kept), hash0 reseeded"); break;
-	case MV_EV_FATAL:
-	case MV_EV_DEADLOCK: snprintf(buf, len, "fatal error: %s", ev->msg ? ev->msg : ""); break;
-	case MV_EV_PANIC: snprintf(buf, len, "panic: %s", ev->msg ? ev->msg : ""); break;
-	case MV_EV_WORKER_DONE: snprintf(buf, len, "finished its program"); break;
-	case MV_EV_LOCK_WAIT:
-		snprintf(buf, len, "%s is taken: goes to sleep on its semaphore",
-		         mv_world_lock_name(w, (uint32_t)ev->n, lb, sizeof lb));
-		break;
-	case MV_EV_LOCK_ACQUIRE:
-		snprintf(buf, len, "acquired %s", mv_world_lock_name(w, (uint32_t)ev->n, lb, sizeof lb));
-		break;
-	case MV_EV_LOCK_RELEASE:
-		snprintf(buf, len, "released %s", mv_world_lock_name(w, (uint32_t)ev->n, lb, sizeof lb));
-		break;
-	case MV_EV_LOCK_HANDOFF:
-		snprintf(buf, len, "starvation mode: hands %s straight to %s",
-		         mv_world_lock_name(w, (uint32_t)ev->n, lb, sizeof lb),
-		         ev->other >= 0 ? tui_wname(t, (uint32_t)ev->other) : "?");
-		break;
-	case MV_EV_SIGNAL_CLOSE:
-		snprintf(buf, len, "closed the channel: %" PRId64 " waiter(s) released", ev->n);
-		break;
-	case MV_EV_DATA_RACE:
-		snprintf(buf, len, "DATA RACE (%s): %s here vs %s in %s; %s", ev->msg ? ev->msg : "",
-		         mv_instr_name((enum mv_instr_kind)ev->x), mv_instr_name((enum mv_instr_kind)ev->y),
-		         ev->other >= 0 ? tui_wname(t, (uint32_t)ev->other) : "?",
-		         ev->caught ? "the runtime's check caught it"
-		                    : "the runtime's check did not catch it");
-		break;
-	default: snprintf(buf, len, "%s", mv_event_name(ev->kind)); break;
-	}
+	words_event(buf, len, w, ev);
 }
 
 static enum tui_role entry_role(const struct tl_entry *e)
@@ -273,7 +124,8 @@ static void draw_header(struct tui *t, int y)
 	struct tui_canvas *c = &t->cv;
 	const struct mv_world *w = tui_world(t);
 	char right[160];
-	int o = snprintf(right, sizeof right, "step %" PRIu64, w->step);
+	/* which runtime this screen shows: the engine of the scene's map */
+	int o = snprintf(right, sizeof right, "Go %s  step %" PRIu64, mv_go_name(t->sc.spec.map.go), w->step);
 	if (mv_world_ended(w))
 		o += snprintf(right + o, sizeof right - (size_t)o, "  %s %s",
 		              tui_glyph(t, w->end == MV_END_OK ? TR_DONE : TR_FATAL),
@@ -647,7 +499,7 @@ static void workers_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 		y++;
 		if (live) {
 			phase_text(t, i, ph, sizeof ph);
-			const char *g = wk->in_op ? gloss(mv_world_phase(w, i)) : NULL;
+			const char *g = wk->in_op ? words_gloss(w, mv_world_phase(w, i)) : NULL;
 			x = r.x + 5;
 			if (!op_here)
 				x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "%s ", op);
