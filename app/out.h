@@ -10,17 +10,11 @@
 #include <stdio.h>
 
 #include "engine/world/world.h"
+#include "out_fmt.h"
 #include "scene.h"
 
 enum out_format { OUT_TEXT, OUT_JSONL };
 enum out_every { OUT_EVERY_OP, OUT_EVERY_STEP, OUT_EVERY_EVENT };
-enum out_state { OUT_STATE_NONE, OUT_STATE_HEADER, OUT_STATE_FULL };
-
-/* What it takes to print a key: int, or a string pool id. */
-struct out_keys {
-	enum mv_keykind kind;
-	const struct mv_strpool *strs;
-};
 
 struct out {
 	FILE *f;
@@ -44,14 +38,6 @@ struct out {
 	FILE *hold;
 };
 
-/* Write a JSON string for the bytes s[0..n): '"' and '\\' escaped, bytes
- * below 0x20 and 0x7f as \u00XX, every other byte as it is. */
-void out_json_string(FILE *f, const char *s, size_t n);
-/* A key as JSON: a number for int maps, a string for string maps. */
-void out_json_key(FILE *f, const struct out_keys *k, int64_t key);
-/* A key as a transcript shows it: a number, or a quoted string with
- * control bytes, '"' and '\\' as \xNN. */
-void out_text_key(FILE *f, const struct out_keys *k, int64_t key);
 /* The world's state: the map's STATE (or {"shards":[STATE...]}), then
  * ,"locks":{...} when the world has locks (a field of the enclosing record). */
 void out_json_world_state(FILE *f, const struct mv_world *w, enum out_state level);

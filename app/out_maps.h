@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "engine/world/maps.h"
-#include "out.h"
+#include "out_fmt.h"
 
 struct out_mapfmt {
 	/* the engine's STATE object (m: the engine's own map struct) */

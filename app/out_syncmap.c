@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "engine/core/alloc.h"
-#include "out.h"
+#include "out_fmt.h"
 
 const char *out_syncmap_entry_str(const struct sm_entry *e, char *buf, size_t len)
 {
