@@ -599,194 +599,362 @@ static enum sm_res lock_result(const struct smctx *c, enum mv_lkres r, bool lock
 	return finish(c);
 }
 
-/* One phase of op; sets the next. */
-static enum sm_res phase(const struct smctx *c)
+static enum sm_res ph_load_read(const struct smctx *c)
+{
+	struct sm_op *op = c->op;
+	load_read(c);
+	if (op->kind != SM_OP_RANGE)
+		return next(c, SM_PH_LOOKUP_READ);
+	if (op->amended) /* S11.1 */
+		return to_lock(c);
+	return begin_range(c);
+}
+
+static enum sm_res ph_lookup_read(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	op->ok = map_lookup(s, op->read_m, op->key, &op->e);
+	op->touch = op->ok ? op->e : SM_NIL;
+	return after_lookup(c);
+}
+
+static enum sm_res ph_lock(const struct smctx *c)
 {
 	struct syncmap *s = c->s;
 	struct sm_op *op = c->op;
 	const struct mv_sink *sink = c->sink;
-	switch (op->phase) {
-	case SM_PH_LOAD_READ:
-		load_read(c);
-		if (op->kind != SM_OP_RANGE)
-			return next(c, SM_PH_LOOKUP_READ);
-		if (op->amended) /* S11.1 */
-			return to_lock(c);
-		return begin_range(c);
-	case SM_PH_LOOKUP_READ:
-		op->ok = map_lookup(s, op->read_m, op->key, &op->e);
-		op->touch = op->ok ? op->e : SM_NIL;
-		return after_lookup(c);
-	case SM_PH_LOCK:
-		return lock_result(c, mv_lock_step(&s->mu, &op->lk, c->self, c->now, c->woken, c->nwoken, sink),
-				   true);
-	case SM_PH_RELOAD_READ:
-		load_read(c);
-		if (op->kind != SM_OP_RANGE)
-			return next(c, SM_PH_RELOOKUP_READ);
-		if (op->amended) /* S11.1: still amended */
-			return next(c, SM_PH_RANGE_PROMOTE);
-		return to_unlock(c);
-	case SM_PH_RELOOKUP_READ:
-		op->ok = map_lookup(s, op->read_m, op->key, &op->e);
-		op->touch = op->ok ? op->e : SM_NIL;
-		return after_relookup(c);
-	case SM_PH_LOAD_DIRTY:
-		op->ok = map_lookup(s, s->dirty, op->key, &op->e);
-		op->touch = op->ok ? op->e : SM_NIL;
-		switch (op->kind) {
-		case SM_OP_LOAD: /* S5: a miss whether or not dirty has it */
-			return next(c, SM_PH_MISS_LOCKED);
-		case SM_OP_LOAD_AND_DELETE:
-		case SM_OP_DELETE:
-			return next(c, SM_PH_DELETE_DIRTY);
-		case SM_OP_STORE: /* S7.4 */
-			if (op->ok)
-				return next(c, SM_PH_STORE_LOCKED);
-			return new_key_locked(c);
-		case SM_OP_LOAD_OR_STORE: /* S9.2: dirty hit: tryLoadOrStore, missLocked */
-			if (op->ok) {
-				op->from_dirty = true;
-				return next(c, SM_PH_ENTRY_LOAD);
-			}
-			return new_key_locked(c);
-		case SM_OP_RANGE:
-			break;
-		}
-		return finish(c);
-	case SM_PH_DELETE_DIRTY: /* S10.1: delete(m.dirty, key), found or not */
-		if (s->dirty != SM_NIL)
-			gomap_delete(gm(s, s->dirty), op->key);
+	return lock_result(c, mv_lock_step(&s->mu, &op->lk, c->self, c->now, c->woken, c->nwoken, sink),
+			   true);
+}
+
+static enum sm_res ph_reload_read(const struct smctx *c)
+{
+	struct sm_op *op = c->op;
+	load_read(c);
+	if (op->kind != SM_OP_RANGE)
+		return next(c, SM_PH_RELOOKUP_READ);
+	if (op->amended) /* S11.1: still amended */
+		return next(c, SM_PH_RANGE_PROMOTE);
+	return to_unlock(c);
+}
+
+static enum sm_res ph_relookup_read(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	op->ok = map_lookup(s, op->read_m, op->key, &op->e);
+	op->touch = op->ok ? op->e : SM_NIL;
+	return after_relookup(c);
+}
+
+static enum sm_res ph_load_dirty(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	op->ok = map_lookup(s, s->dirty, op->key, &op->e);
+	op->touch = op->ok ? op->e : SM_NIL;
+	switch (op->kind) {
+	case SM_OP_LOAD: /* S5: a miss whether or not dirty has it */
 		return next(c, SM_PH_MISS_LOCKED);
-	case SM_PH_MISS_LOCKED: /* S6 */
-		s->misses++;
-		s->total_misses++;
-		EMIT(sink, .kind = MV_EV_MISS, .key = op->key, .n = s->misses);
-		if (s->misses < len_of(gm(s, s->dirty)))
-			return to_unlock(c);
-		return next(c, SM_PH_PROMOTE);
-	case SM_PH_PROMOTE: /* S6: read = {m: dirty}, dirty = nil, misses = 0 */
-		publish_read(s, s->dirty, false);
-		map_unref(s, s->dirty);
-		s->dirty = SM_NIL;
-		s->misses = 0;
-		s->promotions++;
-		EMIT(sink, .kind = MV_EV_PROMOTE, .n = len_of(gm(s, s->read_m)));
-		return to_unlock(c);
-	case SM_PH_UNEXPUNGE: /* S7.3: CAS expunged -> nil */
-		c->op->touch = op->e;
-		if (s->entries[op->e].p == SM_P_EXPUNGED) {
-			s->entries[op->e].p = SM_P_NIL;
-			return next(c, SM_PH_READD_DIRTY);
+	case SM_OP_LOAD_AND_DELETE:
+	case SM_OP_DELETE:
+		return next(c, SM_PH_DELETE_DIRTY);
+	case SM_OP_STORE: /* S7.4 */
+		if (op->ok)
+			return next(c, SM_PH_STORE_LOCKED);
+		return new_key_locked(c);
+	case SM_OP_LOAD_OR_STORE: /* S9.2: dirty hit: tryLoadOrStore, missLocked */
+		if (op->ok) {
+			op->from_dirty = true;
+			return next(c, SM_PH_ENTRY_LOAD);
 		}
-		return after_unexpunge(c);
-	case SM_PH_READD_DIRTY: /* S7.3: m.dirty[key] = e */
-		if (s->dirty == SM_NIL) /* cannot happen: expunged implies dirty != nil (S2) */
-			s->dirty = map_new(s, 0);
-		gomap_store(gm(s, s->dirty), op->key, op->e);
-		op->touch = op->e;
-		return after_unexpunge(c);
-	case SM_PH_STORE_LOCKED: /* S7.3-4: e.storeLocked(&v) */
-		set_value(s, op->e, op->value);
-		op->touch = op->e;
-		return to_unlock(c);
-	case SM_PH_DIRTY_LOCKED: { /* S8 */
-		if (s->dirty != SM_NIL)
-			return next(c, SM_PH_PUBLISH_AMENDED);
-		/* dirtyLocked's own m.read.Load() sees the read this op
-		 * reloaded under mu: only mu's holder stores m.read. */
-		int64_t n = len_of(gm(s, op->read_m));
-		s->dirty = map_new(s, n); /* make(map[any]*entry, len(read.m)) */
-		s->dirty_inits++;
-		EMIT(sink, .kind = MV_EV_DIRTY_INIT, .n = n);
-		if (n == 0) /* ranging over an empty map: no iteration (M9.2) */
-			return next(c, SM_PH_PUBLISH_AMENDED);
-		gm_op_iter_init(&op->it, -1, -1);
-		op->iterating = true;
-		return next(c, SM_PH_DIRTY_NEXT);
-	}
-	case SM_PH_DIRTY_NEXT:
-		if (!iter_next(c))
-			return next(c, SM_PH_PUBLISH_AMENDED);
-		op->touch = op->it_e;
-		return next(c, SM_PH_EXPUNGE_LOAD);
-	case SM_PH_EXPUNGE_LOAD: /* S8 tryExpungeLocked: p := load */
-		load_p(c, op->it_e);
-		if (op->p == SM_P_NIL)
-			return next(c, SM_PH_TRY_EXPUNGE);
-		if (op->p == SM_P_EXPUNGED) /* already expunged: not copied */
-			return next(c, SM_PH_DIRTY_NEXT);
-		return next(c, SM_PH_DIRTY_COPY);
-	case SM_PH_TRY_EXPUNGE: /* S8: CAS nil -> expunged; on failure reload */
-		if (!p_unchanged(c, op->it_e))
-			return next(c, SM_PH_EXPUNGE_LOAD);
-		s->entries[op->it_e].p = SM_P_EXPUNGED;
-		s->expunges++;
-		EMIT(sink, .kind = MV_EV_EXPUNGE, .key = op->it_key);
-		return next(c, SM_PH_DIRTY_NEXT);
-	case SM_PH_DIRTY_COPY: /* S8: m.dirty[k] = e */
-		gomap_store(gm(s, s->dirty), op->it_key, op->it_e);
-		op->touch = op->it_e;
-		return next(c, SM_PH_DIRTY_NEXT);
-	case SM_PH_PUBLISH_AMENDED: /* S7.5: m.read.Store(readOnly{m: read.m, amended: true}) */
-		publish_read(s, op->read_m, true);
-		return next(c, SM_PH_STORE_DIRTY);
-	case SM_PH_STORE_DIRTY: { /* S7.5, S9.2: m.dirty[key] = newEntry(value) */
-		uint32_t e = entry_new(s, op->key, op->value);
-		if (s->dirty == SM_NIL) /* cannot happen: amended implies dirty != nil */
-			s->dirty = map_new(s, 0);
-		gomap_store(gm(s, s->dirty), op->key, e);
-		op->touch = e;
-		if (op->kind == SM_OP_LOAD_OR_STORE) {
-			op->found = false; /* actual, loaded = value, false */
-			op->result = op->value;
-		}
-		return to_unlock(c);
-	}
-	case SM_PH_ENTRY_LOAD:
-		load_p(c, op->e);
-		return entry_loaded(c);
-	case SM_PH_TRY_STORE: /* S7.1: CAS p -> &v */
-		if (!p_unchanged(c, op->e))
-			return next(c, SM_PH_ENTRY_LOAD);
-		set_value(s, op->e, op->value);
-		return finish(c);
-	case SM_PH_TRY_LOAD_OR_STORE: /* S9.1: CAS nil -> &v; on failure reload */
-		if (!p_unchanged(c, op->e))
-			return next(c, SM_PH_ENTRY_LOAD);
-		set_value(s, op->e, op->value);
-		op->found = false;
-		op->result = op->value;
-		return after_load_or_store(c);
-	case SM_PH_TRY_DELETE: /* S10.2: CAS p -> nil */
-		if (!p_unchanged(c, op->e))
-			return next(c, SM_PH_ENTRY_LOAD);
-		s->entries[op->e].p = SM_P_NIL;
-		op->found = true;
-		op->result = op->pv;
-		return finish(c);
-	case SM_PH_UNLOCK:
-		return lock_result(c, mv_lock_step(&s->mu, &op->lk, c->self, c->now, c->woken, c->nwoken, sink),
-				   false);
-	case SM_PH_RANGE_PROMOTE: /* S11.1: read = {m: dirty}, published; dirty = nil; misses = 0 */
-		publish_read(s, s->dirty, false);
-		map_unref(s, s->dirty);
-		s->dirty = SM_NIL;
-		s->misses = 0;
-		s->promotions++;
-		load_read(c); /* the op's read is the one it just published */
-		EMIT(sink, .kind = MV_EV_PROMOTE, .n = len_of(gm(s, s->read_m)));
-		return to_unlock(c);
-	case SM_PH_RANGE_NEXT:
-		if (!iter_next(c))
-			return finish(c);
-		op->e = op->it_e;
-		op->touch = op->e;
-		return next(c, SM_PH_ENTRY_LOAD);
-	case SM_PH_DONE:
-	case SM_PH__COUNT:
+		return new_key_locked(c);
+	case SM_OP_RANGE:
 		break;
 	}
+	return finish(c);
+}
+
+/* S10.1: delete(m.dirty, key), found or not */
+static enum sm_res ph_delete_dirty(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	if (s->dirty != SM_NIL)
+		gomap_delete(gm(s, s->dirty), op->key);
+	return next(c, SM_PH_MISS_LOCKED);
+}
+
+/* S6 */
+static enum sm_res ph_miss_locked(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	const struct mv_sink *sink = c->sink;
+	s->misses++;
+	s->total_misses++;
+	EMIT(sink, .kind = MV_EV_MISS, .key = op->key, .n = s->misses);
+	if (s->misses < len_of(gm(s, s->dirty)))
+		return to_unlock(c);
+	return next(c, SM_PH_PROMOTE);
+}
+
+/* S6: read = {m: dirty}, dirty = nil, misses = 0 */
+static enum sm_res ph_promote(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	const struct mv_sink *sink = c->sink;
+	publish_read(s, s->dirty, false);
+	map_unref(s, s->dirty);
+	s->dirty = SM_NIL;
+	s->misses = 0;
+	s->promotions++;
+	EMIT(sink, .kind = MV_EV_PROMOTE, .n = len_of(gm(s, s->read_m)));
+	return to_unlock(c);
+}
+
+/* S7.3: CAS expunged -> nil */
+static enum sm_res ph_unexpunge(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	c->op->touch = op->e;
+	if (s->entries[op->e].p == SM_P_EXPUNGED) {
+		s->entries[op->e].p = SM_P_NIL;
+		return next(c, SM_PH_READD_DIRTY);
+	}
+	return after_unexpunge(c);
+}
+
+/* S7.3: m.dirty[key] = e */
+static enum sm_res ph_readd_dirty(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	if (s->dirty == SM_NIL) /* cannot happen: expunged implies dirty != nil (S2) */
+		s->dirty = map_new(s, 0);
+	gomap_store(gm(s, s->dirty), op->key, op->e);
+	op->touch = op->e;
+	return after_unexpunge(c);
+}
+
+/* S7.3-4: e.storeLocked(&v) */
+static enum sm_res ph_store_locked(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	set_value(s, op->e, op->value);
+	op->touch = op->e;
+	return to_unlock(c);
+}
+
+/* S8 */
+static enum sm_res ph_dirty_locked(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	const struct mv_sink *sink = c->sink;
+	if (s->dirty != SM_NIL)
+		return next(c, SM_PH_PUBLISH_AMENDED);
+	/* dirtyLocked's own m.read.Load() sees the read this op
+	 * reloaded under mu: only mu's holder stores m.read. */
+	int64_t n = len_of(gm(s, op->read_m));
+	s->dirty = map_new(s, n); /* make(map[any]*entry, len(read.m)) */
+	s->dirty_inits++;
+	EMIT(sink, .kind = MV_EV_DIRTY_INIT, .n = n);
+	if (n == 0) /* ranging over an empty map: no iteration (M9.2) */
+		return next(c, SM_PH_PUBLISH_AMENDED);
+	gm_op_iter_init(&op->it, -1, -1);
+	op->iterating = true;
+	return next(c, SM_PH_DIRTY_NEXT);
+}
+
+static enum sm_res ph_dirty_next(const struct smctx *c)
+{
+	struct sm_op *op = c->op;
+	if (!iter_next(c))
+		return next(c, SM_PH_PUBLISH_AMENDED);
+	op->touch = op->it_e;
+	return next(c, SM_PH_EXPUNGE_LOAD);
+}
+
+/* S8 tryExpungeLocked: p := load */
+static enum sm_res ph_expunge_load(const struct smctx *c)
+{
+	struct sm_op *op = c->op;
+	load_p(c, op->it_e);
+	if (op->p == SM_P_NIL)
+		return next(c, SM_PH_TRY_EXPUNGE);
+	if (op->p == SM_P_EXPUNGED) /* already expunged: not copied */
+		return next(c, SM_PH_DIRTY_NEXT);
+	return next(c, SM_PH_DIRTY_COPY);
+}
+
+/* S8: CAS nil -> expunged; on failure reload */
+static enum sm_res ph_try_expunge(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	const struct mv_sink *sink = c->sink;
+	if (!p_unchanged(c, op->it_e))
+		return next(c, SM_PH_EXPUNGE_LOAD);
+	s->entries[op->it_e].p = SM_P_EXPUNGED;
+	s->expunges++;
+	EMIT(sink, .kind = MV_EV_EXPUNGE, .key = op->it_key);
+	return next(c, SM_PH_DIRTY_NEXT);
+}
+
+/* S8: m.dirty[k] = e */
+static enum sm_res ph_dirty_copy(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	gomap_store(gm(s, s->dirty), op->it_key, op->it_e);
+	op->touch = op->it_e;
+	return next(c, SM_PH_DIRTY_NEXT);
+}
+
+/* S7.5: m.read.Store(readOnly{m: read.m, amended: true}) */
+static enum sm_res ph_publish_amended(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	publish_read(s, op->read_m, true);
+	return next(c, SM_PH_STORE_DIRTY);
+}
+
+/* S7.5, S9.2: m.dirty[key] = newEntry(value) */
+static enum sm_res ph_store_dirty(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	uint32_t e = entry_new(s, op->key, op->value);
+	if (s->dirty == SM_NIL) /* cannot happen: amended implies dirty != nil */
+		s->dirty = map_new(s, 0);
+	gomap_store(gm(s, s->dirty), op->key, e);
+	op->touch = e;
+	if (op->kind == SM_OP_LOAD_OR_STORE) {
+		op->found = false; /* actual, loaded = value, false */
+		op->result = op->value;
+	}
+	return to_unlock(c);
+}
+
+static enum sm_res ph_entry_load(const struct smctx *c)
+{
+	struct sm_op *op = c->op;
+	load_p(c, op->e);
+	return entry_loaded(c);
+}
+
+/* S7.1: CAS p -> &v */
+static enum sm_res ph_try_store(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	if (!p_unchanged(c, op->e))
+		return next(c, SM_PH_ENTRY_LOAD);
+	set_value(s, op->e, op->value);
+	return finish(c);
+}
+
+/* S9.1: CAS nil -> &v; on failure reload */
+static enum sm_res ph_try_load_or_store(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	if (!p_unchanged(c, op->e))
+		return next(c, SM_PH_ENTRY_LOAD);
+	set_value(s, op->e, op->value);
+	op->found = false;
+	op->result = op->value;
+	return after_load_or_store(c);
+}
+
+/* S10.2: CAS p -> nil */
+static enum sm_res ph_try_delete(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	if (!p_unchanged(c, op->e))
+		return next(c, SM_PH_ENTRY_LOAD);
+	s->entries[op->e].p = SM_P_NIL;
+	op->found = true;
+	op->result = op->pv;
+	return finish(c);
+}
+
+static enum sm_res ph_unlock(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	struct sm_op *op = c->op;
+	const struct mv_sink *sink = c->sink;
+	return lock_result(c, mv_lock_step(&s->mu, &op->lk, c->self, c->now, c->woken, c->nwoken, sink),
+			   false);
+}
+
+/* S11.1: read = {m: dirty}, published; dirty = nil; misses = 0 */
+static enum sm_res ph_range_promote(const struct smctx *c)
+{
+	struct syncmap *s = c->s;
+	const struct mv_sink *sink = c->sink;
+	publish_read(s, s->dirty, false);
+	map_unref(s, s->dirty);
+	s->dirty = SM_NIL;
+	s->misses = 0;
+	s->promotions++;
+	load_read(c); /* the op's read is the one it just published */
+	EMIT(sink, .kind = MV_EV_PROMOTE, .n = len_of(gm(s, s->read_m)));
+	return to_unlock(c);
+}
+
+static enum sm_res ph_range_next(const struct smctx *c)
+{
+	struct sm_op *op = c->op;
+	if (!iter_next(c))
+		return finish(c);
+	op->e = op->it_e;
+	op->touch = op->e;
+	return next(c, SM_PH_ENTRY_LOAD);
+}
+
+/* One phase per function; the table runs the op's next one. */
+static enum sm_res (*const phases[SM_PH__COUNT])(const struct smctx *c) = {
+	[SM_PH_LOAD_READ] = ph_load_read,
+	[SM_PH_LOOKUP_READ] = ph_lookup_read,
+	[SM_PH_LOCK] = ph_lock,
+	[SM_PH_RELOAD_READ] = ph_reload_read,
+	[SM_PH_RELOOKUP_READ] = ph_relookup_read,
+	[SM_PH_LOAD_DIRTY] = ph_load_dirty,
+	[SM_PH_DELETE_DIRTY] = ph_delete_dirty,
+	[SM_PH_MISS_LOCKED] = ph_miss_locked,
+	[SM_PH_PROMOTE] = ph_promote,
+	[SM_PH_UNEXPUNGE] = ph_unexpunge,
+	[SM_PH_READD_DIRTY] = ph_readd_dirty,
+	[SM_PH_STORE_LOCKED] = ph_store_locked,
+	[SM_PH_DIRTY_LOCKED] = ph_dirty_locked,
+	[SM_PH_DIRTY_NEXT] = ph_dirty_next,
+	[SM_PH_EXPUNGE_LOAD] = ph_expunge_load,
+	[SM_PH_TRY_EXPUNGE] = ph_try_expunge,
+	[SM_PH_DIRTY_COPY] = ph_dirty_copy,
+	[SM_PH_PUBLISH_AMENDED] = ph_publish_amended,
+	[SM_PH_STORE_DIRTY] = ph_store_dirty,
+	[SM_PH_ENTRY_LOAD] = ph_entry_load,
+	[SM_PH_TRY_STORE] = ph_try_store,
+	[SM_PH_TRY_LOAD_OR_STORE] = ph_try_load_or_store,
+	[SM_PH_TRY_DELETE] = ph_try_delete,
+	[SM_PH_UNLOCK] = ph_unlock,
+	[SM_PH_RANGE_PROMOTE] = ph_range_promote,
+	[SM_PH_RANGE_NEXT] = ph_range_next,
+};
+
+/* One phase of op; sets the next. */
+static enum sm_res phase(const struct smctx *c)
+{
+	const struct sm_op *op = c->op;
+	if (op->phase < SM_PH__COUNT && phases[op->phase])
+		return phases[op->phase](c);
 	return op->fatal ? SM_FATAL : SM_DONE;
 }
 
