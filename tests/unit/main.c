@@ -1,6 +1,9 @@
 /* The unit-test runner: runs every module's table (or those named on the
  * command line: MODULE or MODULE.test) and ends with "N passed, N failed". */
+#include <errno.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -55,15 +58,54 @@ static bool selected(int argc, char **argv, const char *mod, const char *test)
 	return false;
 }
 
-/* Run one test; true if it passed.  Kept apart so that no local of the
- * caller lives across setjmp. */
-static bool run_one(const struct unit_test *t)
+/* Run one test in this process; true if it passed.  Kept apart so that
+ * no local of the caller lives across setjmp. */
+static bool run_here(const struct unit_test *t)
 {
 	if (setjmp(unit_jmp) == 0) {
 		t->fn();
 		return true;
 	}
 	return false;
+}
+
+/* Run one test in a child process of its own, so that a test that
+ * crashes, aborts or hangs fails alone and the run goes on (UNIT_NOFORK=1
+ * runs it here, for a debugger).  True if it passed. */
+static bool run_one(const struct unit_test *t)
+{
+	const char *nofork = getenv("UNIT_NOFORK");
+	if (nofork && strcmp(nofork, "1") == 0) {
+		alarm(60);
+		bool ok = run_here(t);
+		alarm(0);
+		return ok;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		perror("unit: fork");
+		return false;
+	}
+	if (pid == 0) {
+		alarm(60);
+		bool ok = run_here(t);
+		fflush(stdout);
+		fflush(stderr);
+		_exit(ok ? 0 : 1);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR) {
+			perror("unit: waitpid");
+			return false;
+		}
+	if (WIFSIGNALED(st)) {
+		fprintf(stderr, "    died of signal %d (%s)\n", WTERMSIG(st), strsignal(WTERMSIG(st)));
+		return false;
+	}
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 
 int main(int argc, char **argv)
@@ -74,7 +116,6 @@ int main(int argc, char **argv)
 		for (const struct unit_test *t = modules[m].tests; t->name; t++) {
 			if (!selected(argc, argv, modules[m].name, t->name))
 				continue;
-			alarm(60);
 			if (run_one(t)) {
 				passed++;
 				printf("ok   %s.%s\n", modules[m].name, t->name);
@@ -82,7 +123,6 @@ int main(int argc, char **argv)
 				failed++;
 				printf("FAIL %s.%s\n", modules[m].name, t->name);
 			}
-			alarm(0);
 			fflush(stdout);
 		}
 	}
