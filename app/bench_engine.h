@@ -11,7 +11,7 @@
 
 #include "engine/core/spec.h"
 
-#define MV_ENGINE_ROWS 1 /* rows in bench_engine_rows */
+#define MV_ENGINE_ROWS 2 /* rows in bench_engine_rows */
 
 #define ENGINE_SEED 0x6d617076697aULL /* "mapviz" */
 
@@ -35,7 +35,7 @@ struct bench_engine_row {
 	bool (*round)(int64_t n, double ns[EP__COUNT]);
 };
 
-extern const struct bench_engine_row bench_gomap_row;
+extern const struct bench_engine_row bench_gomap_row, bench_swiss_row;
 /* The rows, one per engine. */
 extern const struct bench_engine_row *const bench_engine_rows[MV_ENGINE_ROWS];
 

@@ -3,4 +3,5 @@
 
 const struct bench_engine_row *const bench_engine_rows[MV_ENGINE_ROWS] = {
 	&bench_gomap_row,
+	&bench_swiss_row,
 };

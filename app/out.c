@@ -134,6 +134,7 @@ static void json_event(struct out *o, uint32_t w, const struct mv_event *ev)
 {
 	FILE *f = o->f;
 	const struct out_keys *m = &o->keys;
+	const struct out_mapfmt *fmt = out_mapfmt_of(o->world);
 	fprintf(f, "{\"type\":\"event\",\"step\":%" PRIu64 ",\"worker\":", o->world->step);
 	out_json_string(f, worker_name(o, w), strlen(worker_name(o, w)));
 	fprintf(f, ",\"event\":\"%s\"", mv_event_name(ev->kind));
@@ -144,9 +145,14 @@ static void json_event(struct out *o, uint32_t w, const struct mv_event *ev)
 			out_json_key(f, m, ev->key);
 			break;
 		case 'v': fprintf(f, ",\"value\":%" PRId64, ev->value); break;
-		case 'b': fprintf(f, ",\"bucket\":%" PRId64, ev->bucket); break;
+		case 'b': fprintf(f, ",\"%s\":%" PRId64, fmt->where, ev->bucket); break;
 		case 's': fprintf(f, ",\"slot\":%" PRId64, ev->slot); break;
-		case 't': fprintf(f, ",\"tophash\":%" PRId64, ev->tophash); break;
+		case 't': fprintf(f, ",\"%s\":%" PRId64, fmt->byte, ev->tophash); break;
+		case 'T': fprintf(f, ",\"table\":%" PRId64, ev->table); break;
+		case 'L': fprintf(f, ",\"new_table\":%" PRId64, ev->table2); break;
+		case 'R': fprintf(f, ",\"right_table\":%" PRId64, ev->table3); break;
+		case 'C': fprintf(f, ",\"capacity\":%" PRId64, ev->capacity); break;
+		case 'D': fprintf(f, ",\"depth\":%" PRId64, ev->depth); break;
 		case 'B': fprintf(f, ",\"B\":%u", ev->B); break;
 		case 'o': fprintf(f, ",\"old\":%" PRId64, ev->old); break;
 		case 'x': fprintf(f, ",\"x\":%" PRId64, ev->x); break;

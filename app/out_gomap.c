@@ -150,6 +150,8 @@ static void json_memory(FILE *f, const struct mv_map *maps, uint32_t n)
 }
 
 const struct out_mapfmt out_gomap_fmt = {
+	.where = "bucket",
+	.byte = "tophash",
 	.json_state = json_state,
 	.text_state = text_state,
 	.json_memory = json_memory,

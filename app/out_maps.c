@@ -3,6 +3,7 @@
 
 static const struct out_mapfmt *const fmts[MV_ENGINE__COUNT] = {
 	[MV_ENGINE_CLASSIC] = &out_gomap_fmt,
+	[MV_ENGINE_SWISS] = &out_swiss_fmt,
 };
 
 void out_map_json_state(FILE *f, const struct mv_map *m, enum out_state level)
@@ -22,4 +23,9 @@ void out_maps_json_memory(FILE *f, const struct mv_map *maps, uint32_t n)
 		return;
 	}
 	fmts[maps[0].eng->id]->json_memory(f, maps, n);
+}
+
+const struct out_mapfmt *out_mapfmt_of(const struct mv_world *w)
+{
+	return fmts[w->nmaps ? w->maps[0].eng->id : MV_ENGINE_CLASSIC];
 }

@@ -5,6 +5,7 @@
 #ifndef MV_WORDS_H
 #define MV_WORDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,5 +20,18 @@ void words_event(char *buf, size_t len, const struct mv_world *w, const struct m
 /* What the runtime phase called phase does in w's map engine, in a few
  * words; NULL if there is nothing to say. */
 const char *words_gloss(const struct mv_world *w, const char *phase);
+
+/* Each map engine's words (words_gomap.c, words_swiss.c): its phases'
+ * glosses (ended by a NULL phase) and its own events, worded into buf
+ * (false: not one of its events). */
+struct words_gloss {
+	const char *phase, *gloss;
+};
+struct words_engine {
+	const struct words_gloss *glosses;
+	bool (*event)(char *buf, size_t len, const struct mv_world *w, const struct mv_event *ev);
+};
+extern const struct words_engine words_gomap, words_swiss;
+const char *words_find_gloss(const struct words_gloss *g, const char *phase);
 
 #endif

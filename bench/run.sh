@@ -6,7 +6,8 @@
 # (mapviz, go, mapviz, go, ...), takes the median of each side, prints a
 # table and one "ratio NAME R" line per measurement.  Sections differ in
 # which direction is good:
-#   engine      R = mapviz ns/op / Go ns/op          target R <= 1.00
+#   engine      R = mapviz ns/op / Go 1.19 ns/op     target R <= 1.00
+#   swiss       R = mapviz --go 1.26 ns/op / Go 1.26 ns/op   target R <= 1.00
 #   contention  R = mapviz ops/s / Go ops/s          target R >= 1.00
 # (below or above 1.00 respectively means mapviz is faster).  The summary at
 # the end says whether every ratio of every section is on target.
@@ -32,7 +33,7 @@
 # shellcheck disable=SC2317
 set -eu
 
-SECTIONS="engine contention tui"
+SECTIONS="engine swiss contention tui"
 
 usage() {
 	echo "usage: bench/run.sh MAPVIZ_BIN" >&2
@@ -182,6 +183,13 @@ section() {
 engine_build() { go_build enginebench; }
 engine_mapviz() { $PIN "$MAPVIZ" bench engine --n "$N" --reps "$REPS"; }
 engine_go() { $PIN "$GOBIN_DIR/enginebench" -n "$N" -reps "$REPS"; }
+
+# --- section: swiss ------------------------------------------------------
+# The same five phases on the Swiss engine (Go 1.26's map) against the same
+# Go program built with Go >= 1.26, whose map is Swiss tables.
+swiss_build() { go_build enginebench 1.26 enginebench-1.26; }
+swiss_mapviz() { $PIN "$MAPVIZ" bench engine --go 1.26 --n "$N" --reps "$REPS"; }
+swiss_go() { $PIN "$GOBIN_DIR/enginebench-1.26" -n "$N" -reps "$REPS"; }
 
 # --- section: contention ---------------------------------------------------
 # mapviz bench contention vs bench/go/contention: T threads (goroutines) on

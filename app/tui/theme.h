@@ -38,6 +38,8 @@ enum { TC_DEF = -1, TC_BLACK, TC_RED, TC_GREEN, TC_YELLOW, TC_BLUE, TC_MAGENTA, 
 	X(EVAC_X, "evacuated_x", TC_MAGENTA, TC_DEF, 0, "→X", ">X")      \
 	X(EVAC_Y, "evacuated_y", TC_CYAN, TC_DEF, 0, "→Y", ">Y")         \
 	X(EVAC_EMPTY, "evacuated_empty", TC_BLUE, TC_DEF, 8, "→·", ">.") \
+	X(CTRL_EMPTY, "ctrl_empty", TC_BLUE, TC_DEF, 8, "··", "..")      \
+	X(TOMBSTONE, "tombstone", TC_YELLOW, TC_DEF, 0, "××", "xx")       \
 	X(TOUCHED, "touched", TC_BLACK, TC_YELLOW, 2, "", "")            \
 	X(PROBE, "probe", TC_YELLOW, TC_DEF, 1, "◂", "<")                \
 	X(SELECTED, "selected", TC_DEF, TC_DEF, 2, "▸", ">")             \

@@ -186,7 +186,7 @@ struct tui_mapview {
 	/* a number that grows with what the map panel draws (bench tui) */
 	uint64_t (*panel_size)(const struct tui *t);
 };
-extern const struct tui_mapview tui_gomap_mapview;
+extern const struct tui_mapview tui_gomap_mapview, tui_swiss_mapview;
 /* The view of the engine of the scene's map (not for sync.Map scenes). */
 const struct tui_mapview *tui_mapview_of(const struct tui *t);
 /* Draw the whole screen into t->cv (sized by the caller). */

@@ -3,6 +3,7 @@
 
 static const struct tui_mapview *const views[MV_ENGINE__COUNT] = {
 	[MV_ENGINE_CLASSIC] = &tui_gomap_mapview,
+	[MV_ENGINE_SWISS] = &tui_swiss_mapview,
 };
 
 const struct tui_mapview *tui_mapview_of(const struct tui *t)

@@ -10,6 +10,12 @@
  *   x entries moved to X  y entries moved to Y
  *   p op (x) and other_op (y) as instruction names
  *   n count/number  h hash0  g same_size  m message  w other worker  c caught
+ *   T table (Swiss: index in the map's table array, -1 = the small group)
+ *   L new table (Swiss: grow's or conversion's new table, split's left half)
+ *   R right half of a split  C capacity (slots)  D depth (local or global)
+ * Swiss events reuse b for a group index inside a table and t for a
+ * control byte (H2); they also fill `table` for insert/update/remove/
+ * iter_key, though those rows do not list T.
  */
 #ifndef MV_EVENT_H
 #define MV_EVENT_H
@@ -31,6 +37,15 @@
 	X(ITER_START, "iter_start", "bs")      /* M9.3 start bucket/offset */\
 	X(ITER_KEY, "iter_key", "kvbs")        /* M9.6 an entry produced */ \
 	X(CLEAR, "clear", "h")                 /* M10.2 */                  \
+	X(SMALL_ALLOC, "small_alloc", "")      /* SW2.2 the small group */  \
+	X(TO_TABLE, "to_table", "LCn")         /* SW2.6 small -> table L */ \
+	X(TABLE_GROW, "table_grow", "TLCn")    /* SW5.4 T -> L of C slots */ \
+	X(TABLE_SPLIT, "table_split", "TLRDn") /* SW5.6 T -> L, R; depth D */ \
+	X(MOVE_GROUP, "move_group", "Tbxy")    /* one old group: x to L, y to R */ \
+	X(TABLE_INSTALL, "table_install", "TLRD") /* SW5.4.3, SW5.7; D = gd */ \
+	X(DIR_GROW, "dir_grow", "Dn")          /* SW5.7.1 directory doubled */ \
+	X(PRUNE, "prune", "Tn")                /* SW4.15 n tombstones freed */ \
+	X(TOMBSTONE, "tombstone", "kTbs")      /* SW4.10.3 slot -> 0xFE */  \
 	X(FATAL, "fatal", "m")                 /* E2, E6, D5 */             \
 	X(PANIC, "panic", "m")                 /* E4.1 */                   \
 	X(DATA_RACE, "data_race", "wcpm")      /* unsynchronized access */  \
@@ -63,6 +78,9 @@ struct mv_event {
 	bool same_size;
 	bool caught;          /* data_race: did the runtime's flag check fire */
 	int32_t other;        /* data_race, handoff: the other worker, or -1 */
+	int64_t table, table2, table3; /* T, L, R (Swiss) */
+	int64_t capacity;     /* C */
+	int64_t depth;        /* D */
 	const char *msg;      /* static text */
 };
 

@@ -39,15 +39,21 @@ enum mv_mstep {
 
 enum mv_mop_kind { MV_MOP_LOOKUP, MV_MOP_ASSIGN, MV_MOP_DELETE, MV_MOP_ITER, MV_MOP_CLEAR, MV_MOP_LEN };
 
-/* How a map operation ended when it ended badly; the same messages in
- * every Go (E2, E4.1, SW7.2). */
+/* How a map operation ended when it ended badly (E2, E4.1, SW7.2): the
+ * first six are every Go's; the last two only Go 1.24+'s, when a race
+ * breaks a Swiss table's invariants before a `writing` check notices.
+ * MV_MOUT_IS_PANIC says which are panics (recoverable) rather than fatal
+ * errors. */
 #define MV_MOUT_MAP(X)                                                      \
 	X(NONE, "")                                                         \
 	X(FATAL_WRITES, "concurrent map writes")                            \
 	X(FATAL_READ_WRITE, "concurrent map read and map write")            \
 	X(FATAL_ITER_WRITE, "concurrent map iteration and map write")       \
 	X(PANIC_NIL, "assignment to entry in nil map")                      \
-	X(THROW_BAD_STATE, "bad map state")
+	X(THROW_BAD_STATE, "bad map state")                                 \
+	X(FATAL_SMALL_FULL, "small map with no empty slot (concurrent map writes?)") \
+	X(PANIC_GROWTH_LEFT, "invariant failed: growthLeft is unexpectedly 0")
+#define MV_MOUT_IS_PANIC(o) ((o) == MV_MOUT_PANIC_NIL || (o) == MV_MOUT_PANIC_GROWTH_LEFT)
 
 enum mv_mout {
 #define MV_MOUT_ENUM(name, str) MV_MOUT_##name,

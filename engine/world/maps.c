@@ -4,10 +4,11 @@
  */
 #include "engine/world/maps.h"
 
-extern const struct mv_mapeng mv_classic_engine;
+extern const struct mv_mapeng mv_classic_engine, mv_swiss_engine;
 
 static const struct mv_mapeng *const engines[MV_ENGINE__COUNT] = {
 	[MV_ENGINE_CLASSIC] = &mv_classic_engine,
+	[MV_ENGINE_SWISS] = &mv_swiss_engine,
 };
 
 static const char *const mout_messages[] = {

@@ -8,18 +8,21 @@
 
 #include "engine/classic/gomap.h"
 #include "engine/core/mapeng.h"
+#include "engine/swiss/swiss.h"
 
 /* A map of any engine.  eng is its row; u holds the engine's map. */
 struct mv_map {
 	const struct mv_mapeng *eng;
 	union {
 		struct gomap classic;
+		struct swmap swiss;
 	} u;
 };
 
 /* A map operation of any engine, in flight. */
 union mv_mop {
 	struct gm_op classic;
+	struct sw_op swiss;
 };
 
 /* The engine that models release go's built-in map. */

@@ -907,7 +907,7 @@ static enum mv_mstep step_op(struct mv_world *w, uint32_t i, const struct mv_sin
 		if (r == MV_MSTEP_MORE)
 			return MV_MSTEP_MORE;
 		if (st.outcome != MV_MOUT_NONE) {
-			end_world(w, st.outcome == MV_MOUT_PANIC_NIL ? MV_END_PANIC : MV_END_FATAL,
+			end_world(w, MV_MOUT_IS_PANIC(st.outcome) ? MV_END_PANIC : MV_END_FATAL,
 				  mv_mout_message(st.outcome), (int32_t)i);
 			return MV_MSTEP_MORE;
 		}
