@@ -11,6 +11,7 @@
 #include "cmd_check.h"
 #include "cmd_run.h"
 #include "record.h"
+#include "tui/compare.h"
 #include "tui/tui.h" /* TUI: mapviz [opts] [SCENE] */
 
 #define MAPVIZ_VERSION "0.1.0"
@@ -69,6 +70,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--compare") == 0)
+			return tui_compare_main(argc, argv); /* both runtimes side by side */
 	if (tui_is_option(argv[1]))
 		return tui_main(argc, argv); /* TUI: options before the scene */
 	if (argv[1][0] == '-') {

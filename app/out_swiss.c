@@ -26,7 +26,7 @@ static void json_group(FILE *f, const struct out_keys *k, const struct sw_group 
 		if (i)
 			fputc(',', f);
 		if (full(sw_ctrl(g, i)))
-			out_json_key(f, k, g->keys[i]);
+			out_json_key(f, k, g->slots[i].key);
 		else
 			fputs("null", f);
 	}
@@ -35,7 +35,7 @@ static void json_group(FILE *f, const struct out_keys *k, const struct sw_group 
 		if (i)
 			fputc(',', f);
 		if (full(sw_ctrl(g, i)))
-			fprintf(f, "%" PRId64, g->vals[i]);
+			fprintf(f, "%" PRId64, g->slots[i].val);
 		else
 			fputs("null", f);
 	}
@@ -119,8 +119,8 @@ static void text_group(FILE *f, const struct out_keys *k, const char *label, con
 		if (!full(sw_ctrl(g, i)))
 			continue;
 		fputc(' ', f);
-		out_text_key(f, k, g->keys[i]);
-		fprintf(f, "=%" PRId64, g->vals[i]);
+		out_text_key(f, k, g->slots[i].key);
+		fprintf(f, "=%" PRId64, g->slots[i].val);
 	}
 	fputc('\n', f);
 }

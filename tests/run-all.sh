@@ -43,6 +43,7 @@ run_layer bad-scenes "$here/bad/run.sh" "$BIN"
 run_layer cli "$here/cli/run.sh" "$BIN"
 run_layer scenes "$BIN" test
 run_layer go-semantics "$here/go/scenes-test.sh" "$BIN"
+run_layer swiss "$here/swiss/run.sh" "$BIN"
 run_layer tui "$here/tui/run.sh" "$BIN"
 run_layer record "$here/record/run.sh" "$BIN"
 if [ "${SKIP_ORACLE:-0}" != 1 ]; then

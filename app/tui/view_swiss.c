@@ -195,8 +195,8 @@ static void draw_group_row(struct tui *t, const struct swmap *m, uint32_t mi, co
 			if (sw_ctrl(g, s) >= SW_CTRL_EMPTY)
 				continue;
 			char k[40];
-			tui_key_text(w, g->keys[s], k, sizeof k);
-			x = tui_printf(c, x, y, maxx, TR_DIM, 0, "%s=%" PRId64 " ", k, g->vals[s]);
+			tui_key_text(w, g->slots[s].key, k, sizeof k);
+			x = tui_printf(c, x, y, maxx, TR_DIM, 0, "%s=%" PRId64 " ", k, g->slots[s].val);
 		}
 	}
 }
@@ -524,10 +524,10 @@ static void draw_inspector(struct tui *t)
 		if (ctrl >= SW_CTRL_EMPTY)
 			continue;
 		char k[64];
-		tui_key_text(w, g->keys[s], k, sizeof k);
-		uint64_t h = swiss_hash(m, g->keys[s]);
+		tui_key_text(w, g->slots[s].key, k, sizeof k);
+		uint64_t h = swiss_hash(m, g->slots[s].key);
 		x = tui_printf(c, x + 1, y, maxx, TR_VALUE, 0, "%-10.10s", k);
-		x = tui_printf(c, x + 1, y, maxx, TR_VALUE, 0, "%-8" PRId64, g->vals[s]);
+		x = tui_printf(c, x + 1, y, maxx, TR_VALUE, 0, "%-8" PRId64, g->slots[s].val);
 		x = tui_printf(c, x + 1, y, maxx, TR_DIM, 0, "%016" PRIx64, h);
 		if (row.tab < 0) {
 			tui_printf(c, x + 2, y, maxx, TR_NORMAL, 0, "%02x", (unsigned)(h & 0x7f));
