@@ -1,0 +1,3 @@
+module mapviz/oracle-swiss
+
+go 1.26
