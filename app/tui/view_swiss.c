@@ -384,12 +384,12 @@ static void draw_body(struct tui *t, struct tui_view *v, struct tui_rect r, cons
 	}
 	int y = r.y;
 	if (rh) {
-		const char *what = rh->rh.kind == SW_RH_CONVERT ? "small map " : "table ";
-		const char *how = rh->rh.kind == SW_RH_SPLIT ? "splits into 2 tables by the next hash bit (SW5.6)"
-		                  : rh->rh.kind == SW_RH_GROW ? "doubles into a new table (SW5.4)"
-		                                               : "becomes a 16-slot table (SW2.6)";
-		int x = tui_printf(c, r.x, y, maxx, TR_EVENT_GROW, TUI_A_BOLD, "%s%s", what, how);
-		tui_printf(c, x, y++, maxx, TR_EVENT_GROW, 0, ": %u/%u old groups moved", rh->rh.next, rh->rh.ngroups);
+		/* the rehash in flight, short enough for a 40-column panel */
+		const char *how = rh->rh.kind == SW_RH_SPLIT ? "split (SW5.6)"
+		                  : rh->rh.kind == SW_RH_GROW ? "grow (SW5.4)"
+		                                               : "small map to table (SW2.6)";
+		tui_printf(c, r.x, y++, maxx, TR_EVENT_GROW, TUI_A_BOLD, "%s: %u/%u old groups moved", how, rh->rh.next,
+		           rh->rh.ngroups);
 	}
 	int avail = r.y + r.h - y;
 	/* scroll so that the selected group's row shows */
