@@ -31,14 +31,22 @@ B       := build$(if $(SAN),-$(SAN))
 
 ENGINE_SRC := $(wildcard engine/*/*.c)
 APP_SRC    := $(filter-out app/main.c,$(wildcard app/*.c app/tui/*.c))
-UNIT_SRC   := $(wildcard tests/unit/*.c)
+# Unit tests: two binaries.  engine-tests holds the modules listed in
+# tests/unit/engine_modules.h and links the engine alone; unit-tests holds
+# the rest (tests/unit/modules.h), which need the app (scene loader, writers,
+# TUI).  tests/unit/main.c is the runner of both.
+ENGINE_TESTS    := $(shell sed -n 's/^MODULE(\(.*\))$$/\1/p' tests/unit/engine_modules.h)
+ENGINE_UNIT_SRC := $(ENGINE_TESTS:%=tests/unit/test_%.c)
+UNIT_SRC   := $(filter-out $(ENGINE_UNIT_SRC),$(wildcard tests/unit/*.c))
 
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(B)/%.o)
 APP_OBJ    := $(APP_SRC:%.c=$(B)/%.o)
 UNIT_OBJ   := $(UNIT_SRC:%.c=$(B)/%.o)
+ENGINE_UNIT_OBJ := $(ENGINE_UNIT_SRC:%.c=$(B)/%.o) $(B)/tests/unit/main-engine.o
 
 BIN     := $(if $(SAN),$(B)/mapviz,mapviz)
 UNIT    := $(B)/unit-tests
+ENGINE_UNIT := $(B)/engine-tests
 
 ifeq ($(V),1)
   Q :=
@@ -53,7 +61,7 @@ check-deps:
 	@./tests/check-deps.sh
 
 # Nothing is compiled before the dependencies are there (also under -j).
-$(ENGINE_OBJ) $(APP_OBJ) $(UNIT_OBJ) $(B)/app/main.o: | check-deps
+$(ENGINE_OBJ) $(APP_OBJ) $(UNIT_OBJ) $(ENGINE_UNIT_OBJ) $(B)/app/main.o: | check-deps
 
 $(BIN): $(ENGINE_OBJ) $(APP_OBJ) $(B)/app/main.o
 	@echo "  LD    $@"
@@ -62,6 +70,16 @@ $(BIN): $(ENGINE_OBJ) $(APP_OBJ) $(B)/app/main.o
 $(UNIT): $(ENGINE_OBJ) $(APP_OBJ) $(UNIT_OBJ)
 	@echo "  LD    $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# No app objects and no curses or YAML libraries: the engine stands alone.
+$(ENGINE_UNIT): $(ENGINE_OBJ) $(ENGINE_UNIT_OBJ)
+	@echo "  LD    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lpthread -lm
+
+$(B)/tests/unit/main-engine.o: tests/unit/main.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $< (engine)"
+	$(Q)$(CC) $(CFLAGS) -DUNIT_MODULES='"engine_modules.h"' -DUNIT_LAYER='"engine"' -c -o $@ $<
 
 $(B)/app/%.o: app/%.c
 	@mkdir -p $(dir $@)
@@ -88,19 +106,20 @@ check-house:
 	@! grep -rlE '#include *[<"](n?curses|ncursesw/)' app tests --include='*.[ch]' | grep -v '^app/tui/' \
 	  || { echo "only app/tui/ may include curses"; exit 1; }
 
-unit: $(UNIT)
+unit: $(UNIT) $(ENGINE_UNIT)
+	$(ENGINE_UNIT)
 	$(UNIT)
 
-test: all check-house $(UNIT)
+test: all check-house $(UNIT) $(ENGINE_UNIT)
 	@./tests/check-deps.sh test
-	@./tests/run-all.sh $(abspath $(BIN)) $(abspath $(UNIT))
+	@./tests/run-all.sh $(abspath $(BIN)) $(abspath $(UNIT)) $(abspath $(ENGINE_UNIT))
 
 asan:
 	$(MAKE) SAN=asan test
 
 tsan:
-	$(MAKE) SAN=tsan all build-tsan/unit-tests
-	@./tests/tsan.sh $(abspath build-tsan/mapviz) $(abspath build-tsan/unit-tests)
+	$(MAKE) SAN=tsan all build-tsan/unit-tests build-tsan/engine-tests
+	@./tests/tsan.sh $(abspath build-tsan/mapviz) $(abspath build-tsan/unit-tests) $(abspath build-tsan/engine-tests)
 
 bench: all
 	@./bench/run.sh ./mapviz
@@ -129,3 +148,55 @@ clean:
 	rm -rf build build-asan build-tsan mapviz
 
 -include $(shell find build build-asan build-tsan -name '*.d' 2>/dev/null)
+
+# ---- fuzzing ----------------------------------------------------------------
+# make fuzz [FUZZ_SECONDS=60]: the libFuzzer targets tests/fuzz/fuzz_*.c
+# (scene_load on any bytes; load then run), built with clang and
+# -fsanitize=fuzzer,address,undefined into build-fuzz/, each run for
+# FUZZ_SECONDS seconds from the seed corpus tests/fuzz/corpus with the
+# dictionary tests/fuzz/yaml.dict (tests/fuzz/run.sh).  Prints one line per
+# target and "fuzz: N passed, N failed"; exits 1 on a crash, leak or hang,
+# whose reproducer is named.  As root, clang and its libFuzzer runtime are
+# installed when missing (tests/check-deps.sh fuzz).  make fuzz-clean.
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FZ           := build-fuzz
+FUZZ_CFLAGS  := -I. -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g -fno-omit-frame-pointer \
+                -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+                -Wall -Wextra -Wno-unused-function -MMD -MP
+FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
+FUZZ_OBJ     := $(ENGINE_SRC:%.c=$(FZ)/%.o) $(APP_SRC:%.c=$(FZ)/%.o)
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FZ)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: fuzz fuzz-build fuzz-deps fuzz-clean
+fuzz: fuzz-build
+	@./tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+# The compiler first; pkg-config and clang are asked only after it ran.
+fuzz-deps:
+	@./tests/check-deps.sh fuzz
+
+fuzz-build: fuzz-deps
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+
+$(FZ)/fuzz_%: $(FZ)/tests/fuzz/fuzz_%.o $(FUZZ_OBJ)
+	@echo "  LD    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(FZ)/engine/%.o: engine/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FZ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC    $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+# (objects made by pattern rules for a pattern rule are kept, not intermediate)
+.SECONDARY: $(FUZZ_OBJ) $(FUZZ_TARGETS:$(FZ)/%=$(FZ)/tests/fuzz/%.o)
+
+fuzz-clean:
+	rm -rf $(FZ)
+
+-include $(shell find $(FZ) -name '*.d' 2>/dev/null)

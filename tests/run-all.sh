@@ -1,10 +1,11 @@
 #!/bin/sh
 # Run every test layer and end with one line "N passed, N failed".
-# usage: tests/run-all.sh MAPVIZ_BIN UNIT_BIN
+# usage: tests/run-all.sh MAPVIZ_BIN UNIT_BIN ENGINE_UNIT_BIN
 # Each layer prints its own "LAYER: N passed, N failed" line; a layer that
 # dies without one counts as one failure.  SKIP_ORACLE=1 skips the Go oracle.
 BIN=$1
 UNIT=$2
+ENGINE_UNIT=$3
 total_pass=0
 total_fail=0
 layers_failed=""
@@ -38,6 +39,7 @@ run_layer() {
 	return 0
 }
 
+run_layer engine "$ENGINE_UNIT"
 run_layer unit "$UNIT"
 run_layer bad-scenes "$here/bad/run.sh" "$BIN"
 run_layer cli "$here/cli/run.sh" "$BIN"

@@ -5,16 +5,20 @@
 # TSan report fails.  Ends with "tsan: N passed, N failed".
 BIN=$1
 UNIT=$2
+ENGINE_UNIT=$3
 here=$(cd "$(dirname "$0")" && pwd)
 export TSAN_OPTIONS="halt_on_error=1 exitcode=66 ${TSAN_OPTIONS:-}"
 export MAPVIZ_SCENES="$here/../scenes"
 pass=0
 fail=0
-if "$UNIT" >/tmp/mapviz-tsan-unit.$$ 2>&1; then
-	pass=$((pass + 1)); echo "ok   unit tests under TSan"
-else
-	fail=$((fail + 1)); echo "FAIL unit tests under TSan:"; tail -n 30 /tmp/mapviz-tsan-unit.$$
-fi
+for u in "$ENGINE_UNIT" "$UNIT"; do
+	[ -n "$u" ] || continue
+	if "$u" >/tmp/mapviz-tsan-unit.$$ 2>&1; then
+		pass=$((pass + 1)); echo "ok   $(basename "$u") under TSan"
+	else
+		fail=$((fail + 1)); echo "FAIL $(basename "$u") under TSan:"; tail -n 30 /tmp/mapviz-tsan-unit.$$
+	fi
+done
 rm -f /tmp/mapviz-tsan-unit.$$
 for f in "$here"/../scenes/*.yaml "$here"/go/*.yaml "$here"/scenes/cli-*.yaml; do
 	"$BIN" run "$f" --exec threads --every step --format jsonl >/dev/null 2>/tmp/mapviz-tsan.$$

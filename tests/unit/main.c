@@ -10,8 +10,17 @@
 
 #include "unit.h"
 
+/* Which modules this runner holds (engine_modules.h for engine-tests) and
+ * the name of its result line. */
+#ifndef UNIT_MODULES
+#define UNIT_MODULES "modules.h"
+#endif
+#ifndef UNIT_LAYER
+#define UNIT_LAYER "unit"
+#endif
+
 #define MODULE(name) extern const struct unit_test name##_tests[];
-#include "modules.h"
+#include UNIT_MODULES
 #undef MODULE
 
 static const struct {
@@ -19,7 +28,7 @@ static const struct {
 	const struct unit_test *tests;
 } modules[] = {
 #define MODULE(name) {#name, name##_tests},
-#include "modules.h"
+#include UNIT_MODULES
 #undef MODULE
 };
 
@@ -126,6 +135,6 @@ int main(int argc, char **argv)
 			fflush(stdout);
 		}
 	}
-	printf("unit: %d passed, %d failed\n", passed, failed);
+	printf(UNIT_LAYER ": %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -1,10 +1,8 @@
-/* One line per unit-test module: tests/unit/test_NAME.c defines NAME_tests. */
-MODULE(hash)
-MODULE(gomap)
+/* The app's unit-test modules (build/unit-tests): tests/unit/test_NAME.c
+ * defines NAME_tests.  Engine modules are in engine_modules.h; syncmap's
+ * tests are here because they check its state through the app's writer. */
 MODULE(scene)
 MODULE(world)
-MODULE(locks)
 MODULE(syncmap)
 MODULE(tui)
-MODULE(golock)
 MODULE(record)
