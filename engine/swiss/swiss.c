@@ -14,21 +14,47 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "engine/core/alloc.h"
 
 /* ---- storage ---- */
+
+/*
+ * Like Go's heap, ask for transparent huge pages, so that a probe into a
+ * large map costs one TLB entry per 2 MiB — but only for a slab allocated
+ * at its full size at once (make with a large hint), as gomap does: a slab
+ * that grows is moved by realloc, which glibc does with mremap, copying
+ * nothing; huge pages there would turn each move into fresh page faults.
+ */
+static void advise_huge(void *p, size_t len)
+{
+	uintptr_t lo = ((uintptr_t)p + (2u << 20) - 1) & ~(uintptr_t)((2u << 20) - 1);
+	uintptr_t hi = ((uintptr_t)p + len) & ~(uintptr_t)((2u << 20) - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+}
 
 static void slab_reserve(struct swmap *m, uint64_t n)
 {
 	if (n <= m->slab_cap)
 		return;
 	uint64_t cap = m->slab_cap ? m->slab_cap : 16;
+	if (m->slab_cap == 0 && n > cap)
+		cap = n; /* make with a hint: exactly its tables */
 	while (cap < n)
 		cap *= 2;
 	if (cap > UINT32_MAX)
 		cap = UINT32_MAX; /* the allocation below then fails loudly */
-	m->slab = mv_xrealloc(m->slab, cap * sizeof *m->slab);
+	if (m->slab_cap == 0) {
+		/* fresh zeroed memory, like the pages Go's heap gets from the
+		 * OS: blocks carved from it need no zeroing (slab_dirty) */
+		m->slab = mv_xcalloc(cap, sizeof *m->slab);
+		advise_huge(m->slab, cap * sizeof *m->slab);
+	} else {
+		m->slab = mv_xrealloc(m->slab, cap * sizeof *m->slab);
+		m->slab_dirty = (uint32_t)cap; /* realloc's new tail is not zeroed */
+	}
 	m->slab_cap = (uint32_t)cap;
 }
 
@@ -42,14 +68,17 @@ uint32_t sw_groups_alloc(struct swmap *m, uint32_t n)
 	unsigned k = log2u(n);
 	uint32_t first = m->free_groups[k];
 	if (first) {
-		m->free_groups[k] = (uint32_t)m->slab[first].keys[0];
+		m->free_groups[k] = (uint32_t)m->slab[first].slots[0].key;
 	} else {
 		slab_reserve(m, (uint64_t)m->slab_len + n);
 		first = m->slab_len;
 		m->slab_len += n;
 	}
 	struct sw_group *g = &m->slab[first];
-	memset(g, 0, (size_t)n * sizeof *g); /* newarray: zeroed */
+	if (first < m->slab_dirty)
+		memset(g, 0, (size_t)n * sizeof *g); /* newarray: zeroed */
+	else
+		m->slab_dirty = first + n; /* still zero from calloc */
 	for (uint32_t i = 0; i < n; i++)
 		g[i].ctrl = SW_CTRL_ALL_EMPTY; /* SW1.9 */
 	return first;
@@ -58,7 +87,7 @@ uint32_t sw_groups_alloc(struct swmap *m, uint32_t n)
 static void groups_free(struct swmap *m, uint32_t first, uint32_t n)
 {
 	unsigned k = log2u(n);
-	m->slab[first].keys[0] = (int64_t)m->free_groups[k];
+	m->slab[first].slots[0].key = (int64_t)m->free_groups[k];
 	m->free_groups[k] = first;
 }
 
@@ -157,7 +186,16 @@ static void dir_reserve(struct swmap *m, uint32_t n)
 	while (cap < n)
 		cap *= 2;
 	m->dir = mv_xrealloc(m->dir, (size_t)cap * sizeof *m->dir);
+	m->dirc = mv_xrealloc(m->dirc, (size_t)cap * sizeof *m->dirc);
 	m->dir_cap = cap;
+}
+
+/* directorySet, keeping the look-up shortcut in step. */
+static void dir_set(struct swmap *m, uint64_t i, uint32_t t)
+{
+	m->dir[i] = t;
+	m->dirc[i].groups = m->tables[t].groups;
+	m->dirc[i].mask = sw_table_ngroups(&m->tables[t]) - 1;
 }
 
 /* ---- lifecycle ---- */
@@ -195,7 +233,7 @@ enum mv_status swiss_init(struct swmap *m, enum mv_keykind kind, int64_t hint, u
 	m->tables = mv_xmalloc((size_t)m->tables_cap * sizeof *m->tables);
 	dir_reserve(m, (uint32_t)dir_size);
 	for (uint64_t i = 0; i < dir_size; i++)
-		m->dir[i] = (uint32_t)sw_table_new(m, target / dir_size, (int32_t)i, gd, SW_TAB_LIVE);
+		dir_set(m, i, (uint32_t)sw_table_new(m, target / dir_size, (int32_t)i, gd, SW_TAB_LIVE));
 	m->dir_len = (uint32_t)dir_size;
 	m->global_depth = gd;
 	m->global_shift = (uint8_t)(64 - gd);
@@ -207,6 +245,7 @@ void swiss_done(struct swmap *m)
 	free(m->slab);
 	free(m->tables);
 	free(m->dir);
+	free(m->dirc);
 	free(m->pending);
 	mv_pins_done(&m->pins);
 	memset(m, 0, sizeof *m);
@@ -216,18 +255,34 @@ enum mv_status swiss_copy(struct swmap *dst, const struct swmap *src)
 {
 	*dst = *src;
 	dst->slab = mv_xmalloc((size_t)(src->slab_cap ? src->slab_cap : 1) * sizeof *dst->slab);
+	dst->slab_dirty = src->slab_cap; /* the tail past slab_len is not zeroed */
 	if (src->slab)
 		memcpy(dst->slab, src->slab, (size_t)src->slab_len * sizeof *dst->slab);
 	dst->tables = src->tables_cap ? mv_xmalloc((size_t)src->tables_cap * sizeof *dst->tables) : NULL;
 	if (src->ntables)
 		memcpy(dst->tables, src->tables, (size_t)src->ntables * sizeof *dst->tables);
 	dst->dir = src->dir_cap ? mv_xmalloc((size_t)src->dir_cap * sizeof *dst->dir) : NULL;
-	if (src->dir_len)
+	dst->dirc = src->dir_cap ? mv_xmalloc((size_t)src->dir_cap * sizeof *dst->dirc) : NULL;
+	if (src->dir_len) {
 		memcpy(dst->dir, src->dir, (size_t)src->dir_len * sizeof *dst->dir);
+		memcpy(dst->dirc, src->dirc, (size_t)src->dir_len * sizeof *dst->dirc);
+	}
 	dst->pending = src->pending_cap ? mv_xmalloc((size_t)src->pending_cap * sizeof *dst->pending) : NULL;
 	if (src->npending)
 		memcpy(dst->pending, src->pending, (size_t)src->npending * sizeof *dst->pending);
 	return mv_pins_copy(&dst->pins, &src->pins);
+}
+
+uint64_t sw_hash_slow(const struct swmap *m, int64_t key)
+{
+	uint64_t h;
+	if (mv_pins_get(&m->pins, key, &h))
+		return h;
+	if (m->keykind == MV_KEY_INT)
+		return mv_hash_int(key, (uint32_t)m->seed);
+	size_t n;
+	const char *s = mv_strpool_get(m->strs, (uint32_t)key, &n);
+	return mv_hash_str(s, n, (uint32_t)m->seed);
 }
 
 uint64_t swiss_hash(const struct swmap *m, int64_t key)
@@ -257,7 +312,7 @@ int sw_small_find_str(const struct swmap *m, const struct sw_group *g, int64_t k
 			if (sw_ctrl(g, i) & 0x80)
 				continue;
 			size_t sn;
-			const char *ss = mv_strpool_get(m->strs, (uint32_t)g->keys[i], &sn);
+			const char *ss = mv_strpool_get(m->strs, (uint32_t)g->slots[i].key, &sn);
 			if (quick_equal(s, n, ss, sn)) {
 				if (cand >= 0)
 					two = true;
@@ -266,13 +321,13 @@ int sw_small_find_str(const struct swmap *m, const struct sw_group *g, int64_t k
 			}
 		}
 		if (!two)
-			return cand >= 0 && g->keys[cand] == key ? cand : -1;
+			return cand >= 0 && g->slots[cand].key == key ? cand : -1;
 	}
 	*hash = sw_hash_of(m, key);
 	*hashed = true;
 	uint8_t h2 = sw_h2(*hash);
 	for (unsigned i = 0; i < SW_SLOTS; i++)
-		if (sw_ctrl(g, i) == h2 && g->keys[i] == key)
+		if (sw_ctrl(g, i) == h2 && g->slots[i].key == key)
 			return (int)i;
 	return -1;
 }
@@ -289,8 +344,8 @@ bool sw_unchecked_put(struct swmap *m, int32_t t, uint64_t hash, int64_t key, in
 		uint64_t b = sw_match_empty_or_deleted(g->ctrl);
 		if (b) {
 			unsigned i = sw_first(b);
-			g->keys[i] = key;
-			g->vals[i] = val;
+			g->slots[i].key = key;
+			g->slots[i].val = val;
 			tb->growth_left--;
 			tb->used++;
 			sw_ctrl_set(g, i, sw_h2(hash));
@@ -315,7 +370,7 @@ uint32_t sw_prune(struct swmap *m, int32_t t)
 		const struct sw_group *g = &base[i];
 		for (uint64_t b = sw_match_full(g->ctrl); b; b = sw_remove_first(b)) {
 			/* int and string keys always equal themselves */
-			uint64_t hash = sw_hash_of(m, g->keys[sw_first(b)]), off, idx;
+			uint64_t hash = sw_hash_of(m, g->slots[sw_first(b)].key), off, idx;
 			for (sw_probe_init(&off, &idx, hash, mask); off != i && idx <= mask;
 			     sw_probe_next(&off, &idx, mask))
 				if (sw_match_empty_or_deleted(base[off].ctrl))
@@ -401,9 +456,9 @@ bool sw_rehash_move(struct swmap *m, struct sw_rehash *rh, int64_t *nx, int64_t 
 	for (unsigned j = 0; j < SW_SLOTS; j++) {
 		if (sw_ctrl(&g, j) & SW_CTRL_EMPTY)
 			continue; /* empty or deleted: tombstones are dropped */
-		uint64_t hash = sw_hash_of(m, g.keys[j]);
+		uint64_t hash = sw_hash_of(m, g.slots[j].key);
 		bool right = (hash & bit) != 0;
-		if (!sw_unchecked_put(m, right ? rh->right : rh->left, hash, g.keys[j], g.vals[j]))
+		if (!sw_unchecked_put(m, right ? rh->right : rh->left, hash, g.slots[j].key, g.slots[j].val))
 			return false;
 		(*(right ? ny : nx))++;
 	}
@@ -421,11 +476,10 @@ static bool replace_table(struct swmap *m, int32_t t, int32_t old, bool *displac
 	uint64_t n = (uint64_t)1 << (m->global_depth - tb->local_depth);
 	if ((uint64_t)tb->index + n > m->dir_len)
 		return false;
-	for (uint64_t i = 0; i < n; i++) {
-		uint32_t *e = &m->dir[(uint64_t)tb->index + i];
-		if (*e != (uint32_t)old && *e != (uint32_t)t)
+	for (uint64_t i = (uint64_t)tb->index; i < (uint64_t)tb->index + n; i++) {
+		if (m->dir[i] != (uint32_t)old && m->dir[i] != (uint32_t)t)
 			*displaced = true;
-		*e = (uint32_t)t;
+		dir_set(m, i, (uint32_t)t);
 	}
 	return true;
 }
@@ -458,8 +512,8 @@ static bool install_split(struct swmap *m, const struct sw_rehash *rh, bool *dir
 			return false;
 		dir_reserve(m, 2 * n);
 		for (uint32_t i = n; i-- > 0;) {
-			uint32_t t = m->dir[i];
-			m->dir[2 * i] = m->dir[2 * i + 1] = t;
+			m->dir[2 * i] = m->dir[2 * i + 1] = m->dir[i];
+			m->dirc[2 * i] = m->dirc[2 * i + 1] = m->dirc[i];
 		}
 		/* t.index is updated the first time t is seen; stale tables are
 		 * not in the directory */
@@ -491,7 +545,7 @@ bool sw_rehash_install(struct swmap *m, struct sw_rehash *rh, bool *dir_grew)
 		 * dropped, as Go overwrites dirPtr */
 		displaced = m->dir_len != 0;
 		dir_reserve(m, 1);
-		m->dir[0] = (uint32_t)rh->left;
+		dir_set(m, 0, (uint32_t)rh->left);
 		m->dir_len = 1;
 		m->global_depth = 0;
 		m->global_shift = 64;
@@ -539,38 +593,144 @@ static bool rehash_all(struct swmap *m, enum sw_rehash_kind kind, int32_t old)
 
 /* ---- whole operations ---- */
 
-bool swiss_load(const struct swmap *m, int64_t key, int64_t *value)
+/* SW2.5: the small map's look-up (mapaccess2_fast64 / _faststr). */
+static __attribute__((noinline)) bool small_load(const struct swmap *m, int64_t key, int64_t *value)
 {
-	if (m->is_nil || m->used == 0) /* SW4.4 */
-		return false;
-	if (m->writing) /* fatal in Go; cannot happen unstepped */
-		return false;
-	if (m->dir_len == 0) { /* SW2.5 */
-		const struct sw_group *g = &m->slab[m->small];
-		int s;
-		if (m->keykind == MV_KEY_INT) {
-			s = sw_small_find_int(g, key);
-		} else {
-			bool hashed;
-			uint64_t h;
-			s = sw_small_find_str(m, g, key, &hashed, &h);
-		}
-		if (s < 0)
-			return false;
-		if (value)
-			*value = g->vals[s];
-		return true;
+	const struct sw_group *g = &m->slab[m->small];
+	int s;
+	if (m->keykind == MV_KEY_INT) {
+		s = sw_small_find_int(g, key);
+	} else {
+		bool hashed;
+		uint64_t h;
+		s = sw_small_find_str(m, g, key, &hashed, &h);
 	}
-	uint64_t hash = sw_hash_of(m, key);
-	const struct sw_table *t = &m->tables[m->dir[sw_dir_index(m, hash)]];
-	uint32_t grp;
-	unsigned slot;
-	bool cycled;
-	if (!sw_table_find(m, t, hash, key, &grp, &slot, &cycled))
+	if (s < 0)
 		return false;
 	if (value)
-		*value = sw_grp(m, t, grp)->vals[slot];
+		*value = g->slots[s].val;
 	return true;
+}
+
+bool swiss_load(const struct swmap *m, int64_t key, int64_t *value)
+{
+	/* SW4.4: a nil map has used 0; a writer inside would be fatal in Go
+	 * and cannot be unstepped */
+	if (m->used == 0 || m->writing)
+		return false;
+	if (__builtin_expect(m->dir_len == 0, 0))
+		return small_load(m, key, value);
+	/* sw_find, with the look-up shortcut and no cycle report: a whole
+	 * cycle without an empty slot (racing writers only) is a miss */
+	uint64_t hash = sw_hash_of(m, key);
+	const struct sw_dirc *d = &m->dirc[sw_dir_index(m, hash)];
+	const struct sw_group *base = m->slab + d->groups;
+	uint64_t mask = d->mask, off, idx;
+	uint8_t h2 = sw_h2(hash);
+	for (sw_probe_init(&off, &idx, hash, mask);; sw_probe_next(&off, &idx, mask)) {
+		const struct sw_group *g = base + off;
+		uint64_t c = g->ctrl;
+		for (uint64_t b = sw_match_h2(c, h2); b; b = sw_remove_first(b)) {
+			const struct sw_slot *s = &g->slots[sw_first(b)];
+			if (s->key == key) {
+				if (value)
+					*value = s->val;
+				return true;
+			}
+		}
+		if (sw_match_empty(c) || idx >= mask)
+			return false;
+	}
+}
+
+/* The table loop of mapassign (SW4.6) from the probe's end on, when
+ * growthLeft is 0: prune (SW4.14), or rehash (SW4.6.8); true if the key
+ * now fits at g/i of table ti. */
+static __attribute__((noinline)) bool put_full(struct swmap *m, int32_t ti)
+{
+	sw_prune(m, ti); /* SW4.6.6 */
+	if (m->tables[ti].growth_left > 0)
+		return true;
+	(void)rehash_all(m, 2 * (uint32_t)m->tables[ti].capacity <= SW_MAX_TABLE_CAP ? SW_RH_GROW : SW_RH_SPLIT, ti);
+	return false;
+}
+
+/* SW4.6: the slot for key in the table map (an update's, or a new one's
+ * with key and control byte written), or NULL (racing writers only). */
+static inline __attribute__((always_inline)) struct sw_slot *table_put(struct swmap *m, uint64_t hash, int64_t key)
+{
+	uint8_t h2 = sw_h2(hash);
+	for (;;) {
+		uint32_t di = sw_dir_index(m, hash);
+		uint64_t mask = m->dirc[di].mask, off, idx;
+		struct sw_group *base = &m->slab[m->dirc[di].groups];
+		struct sw_group *tg = NULL;
+		unsigned ts = 0;
+		for (sw_probe_init(&off, &idx, hash, mask);; sw_probe_next(&off, &idx, mask)) {
+			struct sw_group *g = &base[off];
+			uint64_t c = g->ctrl;
+			for (uint64_t b = sw_match_h2(c, h2); b; b = sw_remove_first(b)) {
+				unsigned i = sw_first(b);
+				if (g->slots[i].key == key) /* SW4.6.2: an update */
+					return &g->slots[i];
+			}
+			uint64_t b = sw_match_empty_or_deleted(c);
+			if (b) {
+				unsigned i = sw_first(b);
+				if ((uint8_t)(c >> (8 * i)) != SW_CTRL_DELETED) { /* SW4.6.5: the end */
+					int32_t ti = (int32_t)m->dir[di];
+					struct sw_table *t = &m->tables[ti];
+					if (tg) { /* the first tombstone takes it, at no cost */
+						g = tg;
+						i = ts;
+						t->growth_left++;
+					}
+					if (__builtin_expect(t->growth_left == 0, 0) && !put_full(m, ti))
+						break; /* rehashed: start over (SW4.6.8) */
+					g->slots[i].key = key; /* SW4.6.7 */
+					if (g == base + off) /* an empty slot: 0x80 -> H2 */
+						g->ctrl = c ^ ((uint64_t)(SW_CTRL_EMPTY ^ h2) << (8 * i));
+					else
+						sw_ctrl_set(g, i, h2);
+					t->growth_left--;
+					t->used++;
+					m->used++;
+					return &g->slots[i];
+				}
+				if (!tg) { /* SW4.6.4 */
+					tg = g;
+					ts = i;
+				}
+			}
+			if (idx >= mask)
+				return NULL; /* no empty slot anywhere (races only) */
+		}
+	}
+}
+
+/* mapassign on a map with no directory: growToSmall, the small map's put
+ * (SW2.3), or the conversion at 8 entries (SW2.6) and the table put. */
+static __attribute__((noinline)) struct sw_slot *small_put(struct swmap *m, uint64_t hash, int64_t key)
+{
+	if (!m->small) /* SW2.2 growToSmall */
+		m->small = sw_groups_alloc(m, 1);
+	if (m->used >= SW_SMALL_MAX) {
+		if (!rehash_all(m, SW_RH_CONVERT, -1)) /* even for an update */
+			return NULL;
+		return table_put(m, hash, key);
+	}
+	struct sw_group *g = &m->slab[m->small];
+	int s = sw_small_find_h2(g, sw_h2(hash), key);
+	if (s < 0) {
+		uint64_t b = sw_match_empty_or_deleted(g->ctrl);
+		if (!b)
+			return NULL; /* fatal: small map with no empty slot */
+		s = (int)sw_first(b);
+		g->slots[s].key = key;
+		sw_ctrl_set(g, (unsigned)s, sw_h2(hash));
+		m->used++;
+	}
+	return &g->slots[s];
 }
 
 bool swiss_store(struct swmap *m, int64_t key, int64_t value)
@@ -578,91 +738,12 @@ bool swiss_store(struct swmap *m, int64_t key, int64_t value)
 	if (m->is_nil || m->writing) /* SW1.2, SW4.6 */
 		return false;
 	uint64_t hash = sw_hash_of(m, key);
-	uint8_t h2 = sw_h2(hash);
 	m->writing ^= 1; /* SW7.1 */
-	if (!m->small && !m->dir_len) { /* SW2.2 growToSmall */
-		m->small = sw_groups_alloc(m, 1);
-	}
-	struct sw_group *g;
-	unsigned slot;
-	if (m->dir_len == 0) {
-		if (m->used < SW_SMALL_MAX) { /* SW2.3 */
-			g = &m->slab[m->small];
-			int s = sw_small_find_h2(g, h2, key);
-			if (s < 0) {
-				uint64_t b = sw_match_empty_or_deleted(g->ctrl);
-				if (!b)
-					return false; /* fatal: small map with no empty slot */
-				s = (int)sw_first(b);
-				g->keys[s] = key;
-				sw_ctrl_set(g, (unsigned)s, h2);
-				m->used++;
-			}
-			slot = (unsigned)s;
-			goto done;
-		}
-		if (!rehash_all(m, SW_RH_CONVERT, -1)) /* SW2.6: even for an update */
-			return false;
-	}
-	for (;;) { /* SW4.6 */
-		int32_t ti = (int32_t)m->dir[sw_dir_index(m, hash)];
-		struct sw_table *t = &m->tables[ti];
-		uint64_t mask = sw_table_ngroups(t) - 1, off, idx;
-		struct sw_group *base = &m->slab[t->groups];
-		struct sw_group *tg = NULL;
-		unsigned ts = 0;
-		for (sw_probe_init(&off, &idx, hash, mask);; sw_probe_next(&off, &idx, mask)) {
-			g = &base[off];
-			for (uint64_t b = sw_match_h2(g->ctrl, h2); b; b = sw_remove_first(b)) {
-				unsigned i = sw_first(b);
-				if (g->keys[i] == key) { /* update */
-					slot = i;
-					goto done;
-				}
-			}
-			uint64_t b = sw_match_empty_or_deleted(g->ctrl);
-			if (!b) {
-				if (idx >= mask)
-					return false; /* no empty slot anywhere (races only) */
-				continue;
-			}
-			unsigned i = sw_first(b);
-			if (sw_ctrl(g, i) == SW_CTRL_DELETED) { /* SW4.6.4 */
-				if (!tg) {
-					tg = g;
-					ts = i;
-				}
-				if (idx >= mask)
-					return false;
-				continue;
-			}
-			if (tg) { /* SW4.6.5: reuse the tombstone */
-				g = tg;
-				i = ts;
-				t->growth_left++;
-			}
-			if (t->growth_left == 0) /* SW4.6.6, SW4.14 */
-				sw_prune(m, ti);
-			if (t->growth_left > 0) { /* SW4.6.7 */
-				g->keys[i] = key;
-				sw_ctrl_set(g, i, h2);
-				t->growth_left--;
-				t->used++;
-				m->used++;
-				slot = i;
-				goto done;
-			}
-			break;
-		}
-		/* SW4.6.8, SW5.3: rehash and start over */
-		if (!rehash_all(m, 2 * (uint32_t)t->capacity <= SW_MAX_TABLE_CAP ? SW_RH_GROW : SW_RH_SPLIT, ti))
-			return false;
-	}
-done:
-	if (!m->writing) /* SW7.1 exit check */
+	struct sw_slot *s = __builtin_expect(m->dir_len == 0, 0) ? small_put(m, hash, key) : table_put(m, hash, key);
+	if (!s || !m->writing) /* SW7.1 exit check */
 		return false;
 	m->writing ^= 1;
-	g->vals[slot] = value; /* the compiled store after mapassign returns */
+	s->val = value; /* the compiled store after mapassign returns */
 	return true;
 }
 
@@ -681,23 +762,23 @@ bool swiss_delete(struct swmap *m, int64_t key)
 		if (s >= 0) {
 			m->used--;
 			if (m->keykind == MV_KEY_STRING)
-				g->keys[s] = 0; /* pointerful key cleared; int bytes stay (SW4.11) */
-			g->vals[s] = 0;
+				g->slots[s].key = 0; /* pointerful key cleared; int bytes stay (SW4.11) */
+			g->slots[s].val = 0;
 			sw_ctrl_set(g, (unsigned)s, SW_CTRL_EMPTY);
 			found = true;
 		}
 	} else { /* SW4.10.3 */
-		struct sw_table *t = &m->tables[m->dir[sw_dir_index(m, hash)]];
-		uint32_t grp;
+		uint32_t di = sw_dir_index(m, hash), grp;
 		unsigned s;
 		bool cycled;
-		if (sw_table_find(m, t, hash, key, &grp, &s, &cycled)) {
+		if (sw_find(m, m->dirc[di].groups, m->dirc[di].mask, hash, key, &grp, &s, &cycled)) {
+			struct sw_table *t = &m->tables[m->dir[di]];
 			struct sw_group *g = sw_grp(m, t, grp);
 			t->used--;
 			m->used--;
 			if (m->keykind == MV_KEY_STRING)
-				g->keys[s] = 0;
-			g->vals[s] = 0;
+				g->slots[s].key = 0;
+			g->slots[s].val = 0;
 			if (sw_match_empty(g->ctrl)) {
 				sw_ctrl_set(g, s, SW_CTRL_EMPTY);
 				t->growth_left++;
@@ -784,6 +865,6 @@ void swiss_memory(const struct swmap *m, struct sw_memory *mem)
 	mem->total = mem->header + mem->small + mem->tables + mem->groups + mem->directory + mem->stale;
 	mem->total_class = cls;
 	mem->model = sizeof *m + (uint64_t)m->slab_cap * sizeof *m->slab +
-		     (uint64_t)m->tables_cap * sizeof *m->tables + (uint64_t)m->dir_cap * sizeof *m->dir +
+		     (uint64_t)m->tables_cap * sizeof *m->tables + (uint64_t)m->dir_cap * (sizeof *m->dir + sizeof *m->dirc) +
 		     (uint64_t)m->pending_cap * sizeof *m->pending + (uint64_t)m->pins.cap * sizeof *m->pins.slots;
 }

@@ -54,19 +54,28 @@ enum {
 #define SW_CTRL_ALL_EMPTY 0x8080808080808080ULL /* a new group (SW1.9) */
 #define SW_PENDING_TABLE 0x80000000u
 
-/* A group (SW1.5).  Byte i of ctrl (little-endian, i.e. bits 8i..8i+7 of
- * the word whatever the host) is slot i's control byte: SW_CTRL_EMPTY,
- * SW_CTRL_DELETED or H2.  The model keeps keys and values apart (8 keys,
- * then 8 values); Go interleaves them, which changes no rule. */
+/* A group (SW1.5, SW1.7): the control word, then 8 slots of key and value
+ * interleaved, as Go lays out map[int64]int64 (SlotSize 16, GroupSize 136).
+ * Byte i of ctrl (little-endian, i.e. bits 8i..8i+7 of the word whatever
+ * the host) is slot i's control byte: SW_CTRL_EMPTY, SW_CTRL_DELETED or
+ * H2.  A string map's key is a pool id.  An emptied slot may keep stale
+ * bytes (SW4.11): only full slots (sw_slot_full) hold entries. */
+struct sw_slot {
+	int64_t key;
+	int64_t val;
+};
 struct sw_group {
 	uint64_t ctrl;
-	int64_t keys[SW_SLOTS];
-	int64_t vals[SW_SLOTS];
+	struct sw_slot slots[SW_SLOTS];
 };
 
 static inline uint8_t sw_ctrl(const struct sw_group *g, unsigned slot)
 {
 	return (uint8_t)(g->ctrl >> (8 * slot));
+}
+static inline bool sw_slot_full(const struct sw_group *g, unsigned slot)
+{
+	return sw_ctrl(g, slot) < 0x80;
 }
 
 enum sw_tabstate {
@@ -99,6 +108,11 @@ static inline uint16_t sw_max_growth_left(uint16_t capacity)
 	return capacity <= SW_SLOTS ? (uint16_t)(capacity - 1) : (uint16_t)(capacity / 8 * 7);
 }
 
+struct sw_dirc {
+	uint32_t groups; /* = tables[dir[i]].groups */
+	uint32_t mask;   /* = capacity/8 - 1 */
+};
+
 struct swmap {
 	/* maps.Map (SW1.1) */
 	uint64_t used;
@@ -106,6 +120,9 @@ struct swmap {
 	uint32_t small;           /* dirPtr of a small map: its group, 0 = none */
 	uint32_t dir_len;         /* 0: small or not yet allocated */
 	uint32_t *dir;            /* dirPtr of a table map: dir_len table indices */
+	struct sw_dirc *dirc;     /* model: for each directory entry, its table's
+				     groups and lengthMask (a shortcut the
+				     look-ups take past the table record) */
 	uint8_t global_depth;
 	uint8_t global_shift;     /* 64 - globalDepth; 0 while there is no directory */
 	uint8_t writing;          /* SW7.1: toggled with ^= 1 */
@@ -118,6 +135,7 @@ struct swmap {
 	uint32_t group_size;      /* SW1.7: 136 for int64 keys, 200 for strings */
 	struct sw_group *slab;    /* all groups; index 0 unused */
 	uint32_t slab_len, slab_cap;
+	uint32_t slab_dirty;      /* groups from here to slab_cap are still zero */
 	uint32_t free_groups[8];  /* free blocks of 2^i groups, 0 = none */
 	struct sw_table *tables;
 	uint32_t ntables, tables_cap;

@@ -16,12 +16,14 @@
 /* ---- control words (SW1.9, SW1.10).  A bitset has bit 7 of byte i set
  * for each matching slot i; slots come out in ascending order. ---- */
 
-/* matchH2: full slots whose byte is h2.  Exact (no SWAR false positives):
- * a byte of v is zero iff ((v & 0x7f) + 0x7f | v) has bit 7 clear. */
+/* matchH2: full slots whose byte is h2, by the portable SWAR test (SW1.10):
+ * it may also report a full slot whose byte is h2 ^ 1 just above a real
+ * match (a borrow), never an empty or deleted one.  Every caller compares
+ * the key next, so such a slot changes nothing. */
 static inline uint64_t sw_match_h2(uint64_t ctrl, uint8_t h2)
 {
 	uint64_t v = ctrl ^ (SW_LSB * h2);
-	return ~(((v & ~SW_MSB) + ~SW_MSB) | v) & SW_MSB;
+	return (v - SW_LSB) & ~v & SW_MSB;
 }
 /* matchEmpty: high bit set, bit 1 clear (0x80, not 0xFE). */
 static inline uint64_t sw_match_empty(uint64_t ctrl)
@@ -64,17 +66,14 @@ static inline uint8_t sw_h2(uint64_t hash)
 	return (uint8_t)(hash & 0x7f);
 }
 
-/* The key's pin, or the model hasher with the map's seed. */
+/* The key's pin, or the model hasher with the map's seed: the general
+ * case out of line, an int key with no pins inline. */
+uint64_t sw_hash_slow(const struct swmap *m, int64_t key);
 static inline uint64_t sw_hash_of(const struct swmap *m, int64_t key)
 {
-	uint64_t h;
-	if (mv_pins_get(&m->pins, key, &h))
-		return h;
-	if (m->keykind == MV_KEY_INT)
+	if (__builtin_expect(m->pins.n == 0 && m->keykind == MV_KEY_INT, 1))
 		return mv_hash_int(key, (uint32_t)m->seed);
-	size_t n;
-	const char *s = mv_strpool_get(m->strs, (uint32_t)key, &n);
-	return mv_hash_str(s, n, (uint32_t)m->seed);
+	return sw_hash_slow(m, key);
 }
 
 /* SW1.12 directoryIndex: the top globalDepth bits. */
@@ -101,21 +100,22 @@ static inline struct sw_group *sw_grp(const struct swmap *m, const struct sw_tab
 	return &m->slab[t->groups + g];
 }
 
-/* SW4.4 getWithKey on one table: the group and slot holding key.  A probe
- * that meets no empty slot in a whole cycle (only after racing writers
- * broke the invariant; Go would spin forever) reports *cycled. */
-static inline bool sw_table_find(const struct swmap *m, const struct sw_table *t, uint64_t hash, int64_t key,
-				 uint32_t *grp, unsigned *slot, bool *cycled)
+/* SW4.4 getWithKey on one table (its groups and lengthMask): the group and
+ * slot holding key.  A probe that meets no empty slot in a whole cycle
+ * (only after racing writers broke the invariant; Go would spin forever)
+ * reports *cycled. */
+static inline bool sw_find(const struct swmap *m, uint32_t groups, uint64_t mask, uint64_t hash, int64_t key,
+			   uint32_t *grp, unsigned *slot, bool *cycled)
 {
-	uint64_t mask = sw_table_ngroups(t) - 1, off, idx;
-	const struct sw_group *base = &m->slab[t->groups];
+	uint64_t off, idx;
+	const struct sw_group *base = &m->slab[groups];
 	uint8_t h2 = sw_h2(hash);
 	*cycled = false;
 	for (sw_probe_init(&off, &idx, hash, mask);; sw_probe_next(&off, &idx, mask)) {
 		const struct sw_group *g = &base[off];
 		for (uint64_t b = sw_match_h2(g->ctrl, h2); b; b = sw_remove_first(b)) {
 			unsigned i = sw_first(b);
-			if (g->keys[i] == key) { /* int keys, or interned string ids */
+			if (g->slots[i].key == key) { /* int keys, or interned string ids */
 				*grp = (uint32_t)off;
 				*slot = i;
 				return true;
@@ -130,13 +130,19 @@ static inline bool sw_table_find(const struct swmap *m, const struct sw_table *t
 	}
 }
 
+static inline bool sw_table_find(const struct swmap *m, const struct sw_table *t, uint64_t hash, int64_t key,
+				 uint32_t *grp, unsigned *slot, bool *cycled)
+{
+	return sw_find(m, t->groups, sw_table_ngroups(t) - 1, hash, key, grp, slot, cycled);
+}
+
 /* SW2.3.1, SW2.4, getWithKeySmall: the slot of key among the small group's
  * H2 matches, or -1. */
 static inline int sw_small_find_h2(const struct sw_group *g, uint8_t h2, int64_t key)
 {
 	for (uint64_t b = sw_match_h2(g->ctrl, h2); b; b = sw_remove_first(b)) {
 		unsigned i = sw_first(b);
-		if (g->keys[i] == key)
+		if (g->slots[i].key == key)
 			return (int)i;
 	}
 	return -1;
@@ -148,7 +154,7 @@ static inline int sw_small_find_int(const struct sw_group *g, int64_t key)
 {
 	for (uint64_t b = sw_match_full(g->ctrl); b; b = sw_remove_first(b)) {
 		unsigned i = sw_first(b);
-		if (g->keys[i] == key)
+		if (g->slots[i].key == key)
 			return (int)i;
 	}
 	return -1;

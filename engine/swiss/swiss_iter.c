@@ -77,9 +77,9 @@ static enum scan scan_small(const struct swctx *c)
 		if (sw_ctrl(g, k) & SW_CTRL_EMPTY)
 			continue; /* empty or deleted */
 		if (m->dir_len > 0) /* grown into a table since Init */
-			return relookup(it, RL_SMALL, g->keys[k], k);
+			return relookup(it, RL_SMALL, g->slots[k].key, k);
 		it->entry_idx++;
-		yield(c, g->keys[k], g->vals[k], -1, 0, k);
+		yield(c, g->slots[k].key, g->slots[k].val, -1, 0, k);
 		return SCAN_YIELD;
 	}
 	return SCAN_END;
@@ -105,9 +105,9 @@ static enum scan scan_table(const struct swctx *c, int from)
 		const struct sw_group *g = sw_grp(m, t, (uint64_t)it->group);
 		if (!(sw_ctrl(g, s) & SW_CTRL_EMPTY)) {
 			if (grown)
-				return relookup(it, RL_FAST, g->keys[s], s);
+				return relookup(it, RL_FAST, g->slots[s].key, s);
 			it->entry_idx++;
-			yield(c, g->keys[s], g->vals[s], it->tab, it->group, s);
+			yield(c, g->slots[s].key, g->slots[s].val, it->tab, it->group, s);
 			return SCAN_YIELD;
 		}
 		from = RS_AFTER_FAST;
@@ -139,8 +139,8 @@ static enum scan scan_table(const struct swctx *c, int from)
 			s = i;
 		}
 		if (grown)
-			return relookup(it, RL_SLOW, g->keys[s], s);
-		int64_t key = g->keys[s], val = g->vals[s];
+			return relookup(it, RL_SLOW, g->slots[s].key, s);
+		int64_t key = g->slots[s].key, val = g->slots[s].val;
 		slow_advance(it, s);
 		yield(c, key, val, it->tab, it->group, s);
 		return SCAN_YIELD;
@@ -261,7 +261,7 @@ enum sw_stepres sw_ph_iter_relookup(const struct swctx *c)
 			int s = sw_small_find_h2(g, sw_h2(hash), key);
 			if (s >= 0) {
 				ok = true;
-				val = g->vals[s];
+				val = g->slots[s].val;
 			}
 		} else {
 			const struct sw_table *t = &m->tables[m->dir[sw_dir_index(m, hash)]];
@@ -272,8 +272,8 @@ enum sw_stepres sw_ph_iter_relookup(const struct swctx *c)
 			if (cycled)
 				return sw_fail(c, SW_OUT_THROW_BAD_STATE);
 			if (ok) { /* the live key and elem */
-				key = sw_grp(m, t, g)->keys[slot];
-				val = sw_grp(m, t, g)->vals[slot];
+				key = sw_grp(m, t, g)->slots[slot].key;
+				val = sw_grp(m, t, g)->slots[slot].val;
 			}
 		}
 	}

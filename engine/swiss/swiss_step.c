@@ -268,7 +268,7 @@ static enum sw_stepres ph_small_probe(const struct swctx *c)
 		if (s >= 0) {
 			op->found = true;
 			op->slot = s;
-			op->result = g->vals[s];
+			op->result = g->slots[s].val;
 			sw_touch(op, -1, 0, s);
 		}
 		return sw_finish(c, SW_OUT_NONE);
@@ -389,7 +389,7 @@ static enum sw_stepres ph_probe(const struct swctx *c)
 	sw_touch(op, op->tab, (int32_t)off, -1);
 	for (uint64_t b = sw_match_h2(g->ctrl, sw_h2(op->hash)); b; b = sw_remove_first(b)) {
 		unsigned i = sw_first(b);
-		if (g->keys[i] != op->key)
+		if (g->slots[i].key != op->key)
 			continue;
 		op->grp = (int32_t)off;
 		op->slot = (int32_t)i;
@@ -397,7 +397,7 @@ static enum sw_stepres ph_probe(const struct swctx *c)
 		switch (op->kind) {
 		case SW_OP_LOOKUP:
 			op->found = true;
-			op->result = g->vals[i];
+			op->result = g->slots[i].val;
 			return sw_finish(c, SW_OUT_NONE);
 		case SW_OP_ASSIGN:
 			return go(c, SW_PH_UPDATE);
@@ -443,6 +443,7 @@ static enum sw_stepres ph_probe(const struct swctx *c)
 static enum sw_stepres ph_update(const struct swctx *c)
 {
 	struct sw_op *op = c->op;
+	op->found = true;
 	sw_touch(op, op->tab, op->grp, op->slot);
 	SW_EMIT(c, .kind = MV_EV_UPDATE, .key = op->key, .table = op->tab, .bucket = op->grp, .slot = op->slot);
 	return go(c, SW_PH_CHECK_AND_CLEAR);
@@ -462,7 +463,7 @@ static enum sw_stepres ph_insert(const struct swctx *c)
 		t->growth_left--;
 		t->used++;
 	}
-	g->keys[op->slot] = op->key;
+	g->slots[op->slot].key = op->key;
 	sw_ctrl_set(g, (unsigned)op->slot, sw_h2(op->hash));
 	m->used++;
 	sw_touch(op, op->tab, op->grp, op->slot);
@@ -507,8 +508,8 @@ static enum sw_stepres ph_remove(const struct swctx *c)
 		m->tables[op->tab].used--;
 	m->used--;
 	if (m->keykind == MV_KEY_STRING)
-		g->keys[s] = 0; /* a pointerful key is cleared; int bytes stay (SW4.11) */
-	g->vals[s] = 0;        /* the elem always (issue 25936) */
+		g->slots[s].key = 0; /* a pointerful key is cleared; int bytes stay (SW4.11) */
+	g->slots[s].val = 0;        /* the elem always (issue 25936) */
 	op->found = true;
 	sw_touch(op, op->tab, op->tab < 0 ? 0 : op->grp, op->slot);
 	if (op->tab < 0 || sw_match_empty(g->ctrl)) {
@@ -603,7 +604,7 @@ static enum sw_stepres ph_write_value(const struct swctx *c)
 	struct swmap *m = c->m;
 	struct sw_op *op = c->op;
 	struct sw_group *g = op->tab < 0 ? &m->slab[op->sgrp] : sw_grp(m, &m->tables[op->tab], (uint64_t)op->grp);
-	g->vals[op->slot] = op->value;
+	g->slots[op->slot].val = op->value;
 	sw_touch(op, op->tab, op->tab < 0 ? 0 : op->grp, op->slot);
 	return sw_finish(c, SW_OUT_NONE);
 }
