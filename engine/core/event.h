@@ -46,6 +46,17 @@
 	X(DIR_GROW, "dir_grow", "Dn")          /* SW5.7.1 directory doubled */ \
 	X(PRUNE, "prune", "Tn")                /* SW4.15 n tombstones freed */ \
 	X(TOMBSTONE, "tombstone", "kTbs")      /* SW4.10.3 slot -> 0xFE */  \
+	/* sync.Map of Go 1.24+ (engine/hashtrie): D = an indirect node's \
+	 * depth (root 0), s = a child index 0..15 in it */                 \
+	X(TRIE_INIT, "trie_init", "n")         /* HT2.1 root made; n = seed */ \
+	X(TRIE_INSERT, "trie_insert", "kvDs")  /* HT4.3 entry into a nil slot */ \
+	X(TRIE_REPLACE, "trie_replace", "kvDs") /* HT4.3 new entry for a key */ \
+	X(TRIE_EXPAND, "trie_expand", "kDsn")  /* HT4.4 n indirect levels */ \
+	X(TRIE_COLLIDE, "trie_collide", "kDs") /* HT4.4.1 prepended to a chain */ \
+	X(TRIE_REMOVE, "trie_remove", "kDs")   /* HT6.2 entry unlinked */   \
+	X(TRIE_PRUNE, "trie_prune", "Ds")      /* HT6.2 empty node D cut */ \
+	X(TRIE_RESTART, "trie_restart", "kD")  /* HT4.2 dead / now indirect */ \
+	X(TRIE_CLEAR, "trie_clear", "")        /* HT7.2 a fresh root */     \
 	X(FATAL, "fatal", "m")                 /* E2, E6, D5 */             \
 	X(PANIC, "panic", "m")                 /* E4.1 */                   \
 	X(DATA_RACE, "data_race", "wcpm")      /* unsynchronized access */  \

@@ -1,0 +1,3 @@
+module mapviz/oracle-hashtrie
+
+go 1.26
