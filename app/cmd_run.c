@@ -3,6 +3,7 @@
  * Lines), `test` (scenes against their expect blocks) and `list`.
  */
 #include "cmd_run.h"
+#include "cmd_check.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -63,7 +64,8 @@ static const char run_help[] =
 	"  --state none|header|full  map state printed with each op (default:\n"
 	"                          header for text, none for jsonl)\n"
 	"  --until EVENT           stop after the first event of that kind\n"
-	"  --steps N               stop after N micro-steps\n"
+	"  --steps N               stop after N micro-steps (without it, a scene\n"
+	"                          must end within 1000000, as mapviz check says)\n"
 	"  --seed N                override the schedule's seed\n"
 	"  --go 1.19|1.26          model this Go release's map instead of the\n"
 	"                          scene's go: (1.19: buckets, 1.26: Swiss tables)\n"
@@ -71,7 +73,8 @@ static const char run_help[] =
 	"                          turnstile (default), or every step on this one;\n"
 	"                          the output is the same byte for byte\n"
 	"Exit status: 0 the scene ended normally, 2 it ended in a Go fatal error,\n"
-	"panic or deadlock, 1 bad usage or a bad scene.\n";
+	"panic or deadlock, 1 bad usage or a bad scene (one that does not end\n"
+	"within 1000000 steps, unless --steps).\n";
 
 int cmd_run(int argc, char **argv)
 {
@@ -80,8 +83,8 @@ int cmd_run(int argc, char **argv)
 	enum out_every every = OUT_EVERY_OP;
 	int state = -1;
 	const char *until = NULL;
-	uint64_t max_steps = UINT64_MAX, seed = 0;
-	bool has_seed = false, threads = true, has_go = false;
+	uint64_t max_steps = SCENE_MAX_STEPS, seed = 0;
+	bool has_seed = false, threads = true, has_go = false, has_steps = false;
 	enum mv_go go = MV_GO_1_19;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -112,6 +115,7 @@ int cmd_run(int argc, char **argv)
 		} else if (strcmp(a, "--steps") == 0) {
 			if (parse_u64(v, &max_steps))
 				return usage_error("run", "--steps takes a number, found '%s'", v ? v : "");
+			has_steps = true;
 			i++;
 		} else if (strcmp(a, "--seed") == 0) {
 			if (parse_u64(v, &seed))
@@ -150,6 +154,14 @@ int cmd_run(int argc, char **argv)
 	if (st != MV_OK) {
 		const char *why = mv_world_unsupported(&sc.spec);
 		fprintf(stderr, "%s: cannot run this scene: %s\n", sc.path, why ? why : mv_strerror(st));
+		scene_free(&sc);
+		return 1;
+	}
+	/* A scene that would not end is refused before anything is printed,
+	 * with mapviz check's FILE:LINE:COL message (an inline run of at most
+	 * SCENE_MAX_STEPS, after --seed and --go); --steps N runs it N steps. */
+	if (!has_steps && check_ends(&sc, SCENE_MAX_STEPS, stderr) != 0) {
+		mv_world_done(&w);
 		scene_free(&sc);
 		return 1;
 	}
@@ -204,7 +216,7 @@ static const enum mv_end status_to_end[] = {
 	[SCENE_ST_DEADLOCK] = MV_END_DEADLOCK,
 };
 
-#define TEST_MAX_STEPS 50000000ULL
+#define TEST_MAX_STEPS ((unsigned long long)SCENE_MAX_STEPS)
 
 /* Run one scene against its expect block; print a line; 0 if it passed. */
 static int test_one(const char *arg, const enum mv_go *go)

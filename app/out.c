@@ -24,7 +24,7 @@ static void json_queue(FILE *f, const struct mv_world *w, const char *name, cons
 }
 
 /* A lock's state (MU1, R1), its semaphores' queues and its counters. */
-static void json_lock(FILE *f, const struct mv_world *w, const struct mv_lock *lk)
+void out_json_lock(FILE *f, const struct mv_world *w, const struct mv_lock *lk)
 {
 	if (lk->kind == MV_LOCK_MUTEX) {
 		fprintf(f, "{\"kind\":\"mutex\",\"state\":%d,\"locked\":%s,\"starving\":%s", lk->mu.state,
@@ -53,7 +53,7 @@ static void json_locks(FILE *f, const struct mv_world *w)
 			fputc(',', f);
 		out_json_string(f, name, strlen(name));
 		fputc(':', f);
-		json_lock(f, w, &w->locks[l]);
+		out_json_lock(f, w, &w->locks[l]);
 	}
 	fputs("}", f);
 }
@@ -61,11 +61,7 @@ static void json_locks(FILE *f, const struct mv_world *w)
 void out_json_world_state(FILE *f, const struct mv_world *w, enum out_state level)
 {
 	if (w->sm) {
-		if (level == OUT_STATE_FULL)
-			out_json_syncmap_state(f, w->sm);
-		else
-			fprintf(f, "{\"amended\":%s,\"misses\":%" PRId64 "}", w->sm->amended ? "true" : "false",
-				w->sm->misses);
+		out_syncfmt_of(w)->json_state(f, w, level);
 	} else if (w->nmaps == 1) {
 		out_map_json_state(f, &w->maps[0], level);
 	} else {
@@ -81,8 +77,8 @@ void out_json_world_state(FILE *f, const struct mv_world *w, enum out_state leve
 		fputs(",\"locks\":", f);
 		json_locks(f, w);
 	} else if (w->sm) {
-		fputs(",\"locks\":{\"sync.Map.mu\":", f);
-		json_lock(f, w, &w->sm->mu);
+		fputs(",\"locks\":{", f);
+		out_syncfmt_of(w)->json_locks(f, w, true);
 		fputc('}', f);
 	}
 }
@@ -92,12 +88,8 @@ void out_json_world_state(FILE *f, const struct mv_world *w, enum out_state leve
 
 static void text_world_state(FILE *f, const struct mv_world *w, enum out_state level)
 {
-	if (w->sm) {
-		fputs("        sync.Map ", f);
-		out_text_syncmap_state(f, w->sm);
-		fprintf(f, "\n        lock sync.Map.mu: Mutex state %d (%s, %d waiting)\n", w->sm->mu.mu.state,
-			w->sm->mu.mu.state & MV_MUTEX_LOCKED ? "locked" : "unlocked", mv_mutex_waiters(&w->sm->mu.mu));
-	}
+	if (w->sm)
+		out_syncfmt_of(w)->text_state(f, w);
 	for (uint32_t s = 0; s < w->nmaps; s++) {
 		if (w->nmaps > 1)
 			fprintf(f, "        shard %u:\n", s);
@@ -254,9 +246,13 @@ static void json_result(struct out *o, const struct mv_oprec *r)
 {
 	FILE *f = o->f;
 	const struct out_keys *m = &o->keys;
+	bool nil = o->world->sm && out_syncfmt_of(o->world)->nil_results;
+	char v[32];
+	snprintf(v, sizeof v, "%" PRId64, r->result);
+	const char *val_or_nil = r->ok ? v : "null";
 	switch (r->in->kind) {
 	case MV_I_LOAD:
-		fprintf(f, ",\"result\":{\"value\":%" PRId64 ",\"ok\":%s}", r->ok ? r->result : 0,
+		fprintf(f, ",\"result\":{\"value\":%s,\"ok\":%s}", nil ? val_or_nil : r->ok ? v : "0",
 			r->ok ? "true" : "false");
 		break;
 	case MV_I_DELETE:
@@ -270,11 +266,32 @@ static void json_result(struct out *o, const struct mv_oprec *r)
 		fprintf(f, ",\"result\":{\"ok\":%s}", r->ok ? "true" : "false");
 		break;
 	case MV_I_LOAD_OR_STORE:
+		fprintf(f, ",\"result\":{\"value\":%s,\"loaded\":%s}", v, r->ok ? "true" : "false");
+		break;
 	case MV_I_LOAD_AND_DELETE:
-		fprintf(f, ",\"result\":{\"value\":%" PRId64 ",\"loaded\":%s}", r->result,
+		fprintf(f, ",\"result\":{\"value\":%s,\"loaded\":%s}", nil ? val_or_nil : v,
 			r->ok ? "true" : "false");
 		break;
+	case MV_I_SWAP:
+		fprintf(f, ",\"result\":{\"previous\":%s,\"loaded\":%s}", val_or_nil, r->ok ? "true" : "false");
+		break;
+	case MV_I_COMPARE_AND_SWAP:
+		fprintf(f, ",\"result\":{\"swapped\":%s}", r->ok ? "true" : "false");
+		break;
+	case MV_I_COMPARE_AND_DELETE:
+		fprintf(f, ",\"result\":{\"deleted\":%s}", r->ok ? "true" : "false");
+		break;
 	case MV_I_RANGE:
+		if (nil) {
+			fputs(",\"result\":{\"keys\":[", f);
+			for (size_t i = 0; i < o->range_n; i += 2) {
+				if (i)
+					fputc(',', f);
+				out_json_key(f, m, o->range_kv[i]);
+			}
+			fputs("]}", f);
+			break;
+		}
 		fputs(",\"result\":[", f);
 		for (size_t i = 0; i < o->range_n; i += 2) {
 			fputs(i ? ",[" : "[", f);
@@ -312,6 +329,18 @@ static void text_result(struct out *o, const struct mv_oprec *r)
 	case MV_I_LOAD_OR_STORE:
 	case MV_I_LOAD_AND_DELETE:
 		fprintf(f, " -> %" PRId64 ", %s", r->result, r->ok ? "loaded" : "not loaded");
+		break;
+	case MV_I_SWAP:
+		if (r->ok)
+			fprintf(f, " -> previous %" PRId64 ", loaded", r->result);
+		else
+			fputs(" -> previous nil, not loaded", f);
+		break;
+	case MV_I_COMPARE_AND_SWAP:
+		fputs(r->ok ? " -> swapped" : " -> not swapped", f);
+		break;
+	case MV_I_COMPARE_AND_DELETE:
+		fputs(r->ok ? " -> deleted" : " -> not deleted", f);
 		break;
 	case MV_I_RANGE:
 		fputs(" ->", f);

@@ -29,3 +29,13 @@ const struct out_mapfmt *out_mapfmt_of(const struct mv_world *w)
 {
 	return fmts[w->nmaps ? w->maps[0].eng->id : MV_ENGINE_CLASSIC];
 }
+
+static const struct out_syncfmt *const sync_fmts[MV_SYNC__COUNT] = {
+	[MV_SYNC_CLASSIC] = &out_syncmap_fmt,
+	[MV_SYNC_TRIE] = &out_hashtrie_fmt,
+};
+
+const struct out_syncfmt *out_syncfmt_of(const struct mv_world *w)
+{
+	return sync_fmts[w->sm->eng->id];
+}

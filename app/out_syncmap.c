@@ -9,6 +9,7 @@
 
 #include "engine/core/alloc.h"
 #include "out_fmt.h"
+#include "out_maps.h"
 
 const char *out_syncmap_entry_str(const struct sm_entry *e, char *buf, size_t len)
 {
@@ -80,16 +81,31 @@ static void json_entries(FILE *f, const struct syncmap *s, enum sm_which w)
 	free(it);
 }
 
-void out_json_syncmap_state(FILE *f, const struct syncmap *s)
+/* The STATE's fields, without the braces. */
+static void json_fields(FILE *f, const struct syncmap *s)
 {
-	fprintf(f, "{\"read\":{\"amended\":%s,\"entries\":", s->amended ? "true" : "false");
+	fprintf(f, "\"read\":{\"amended\":%s,\"entries\":", s->amended ? "true" : "false");
 	json_entries(f, s, SM_READ);
 	fputs("},\"dirty\":", f);
 	if (syncmap_map(s, SM_DIRTY))
 		json_entries(f, s, SM_DIRTY);
 	else
 		fputs("null", f);
-	fprintf(f, ",\"misses\":%" PRId64 "}", s->misses);
+	fprintf(f, ",\"misses\":%" PRId64, s->misses);
+}
+
+void out_json_syncmap_state(FILE *f, const struct syncmap *s)
+{
+	fputc('{', f);
+	json_fields(f, s);
+	fputc('}', f);
+}
+
+void out_json_syncmap_engine_state(FILE *f, const struct syncmap *s)
+{
+	fputs("{\"engine\":\"syncmap\",", f);
+	json_fields(f, s);
+	fputc('}', f);
 }
 
 static void text_entries(FILE *f, const struct syncmap *s, enum sm_which w)
@@ -121,3 +137,36 @@ void out_text_syncmap_state(FILE *f, const struct syncmap *s)
 		fputs("=nil", f);
 	fprintf(f, " misses %" PRId64, s->misses);
 }
+
+/* ---- its row of the sync.Map output table (out_maps.h) ---- */
+
+static void row_json_state(FILE *f, const struct mv_world *w, enum out_state level)
+{
+	const struct syncmap *s = &w->sm->u.classic;
+	if (level == OUT_STATE_FULL)
+		out_json_syncmap_engine_state(f, s);
+	else
+		fprintf(f, "{\"engine\":\"syncmap\",\"amended\":%s,\"misses\":%" PRId64 "}",
+			s->amended ? "true" : "false", s->misses);
+}
+
+static void row_text_state(FILE *f, const struct mv_world *w)
+{
+	const struct syncmap *s = &w->sm->u.classic;
+	fputs("        sync.Map ", f);
+	out_text_syncmap_state(f, s);
+	fprintf(f, "\n        lock sync.Map.mu: Mutex state %d (%s, %d waiting)\n", s->mu.mu.state,
+		s->mu.mu.state & MV_MUTEX_LOCKED ? "locked" : "unlocked", mv_mutex_waiters(&s->mu.mu));
+}
+
+static void row_json_locks(FILE *f, const struct mv_world *w, bool first)
+{
+	fprintf(f, "%s\"sync.Map.mu\":", first ? "" : ",");
+	out_json_lock(f, w, &w->sm->u.classic.mu);
+}
+
+const struct out_syncfmt out_syncmap_fmt = {
+	.json_state = row_json_state,
+	.text_state = row_text_state,
+	.json_locks = row_json_locks,
+};

@@ -16,6 +16,9 @@
  * for int keys, bytewise for strings); an int key is written as its
  * decimal digits, a string key escaped like out_json_string. */
 void out_json_syncmap_state(FILE *f, const struct syncmap *s);
+/* The same with "engine":"syncmap" first, as `run --state full` writes it
+ * beside Go 1.26's {"engine":"hashtrie",...}. */
+void out_json_syncmap_engine_state(FILE *f, const struct syncmap *s);
 /* A key as a JSON value: a number for int maps, a string for string maps. */
 void out_json_syncmap_key(FILE *f, const struct syncmap *s, int64_t key);
 /* One line, no newline:

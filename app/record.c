@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,25 @@ size_t cast_json_escape(char **buf, size_t *len, size_t *cap, const char *s, siz
 
 /* ---- the file ---- */
 
+/* The casts open now, for a recording stopped by a signal (see
+ * record_stop_thread): it keeps them from the writers and finishes them. */
+#define CAST_OPEN_MAX 8
+static struct {
+	pthread_mutex_t mu;
+	struct cast *open[CAST_OPEN_MAX];
+} g_casts = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void casts_track(struct cast *c, bool add)
+{
+	pthread_mutex_lock(&g_casts.mu);
+	for (int i = 0; i < CAST_OPEN_MAX; i++)
+		if (add ? !g_casts.open[i] : g_casts.open[i] == c) {
+			g_casts.open[i] = add ? c : NULL;
+			break;
+		}
+	pthread_mutex_unlock(&g_casts.mu);
+}
+
 static void write_all(struct cast *c, const char *s, size_t n)
 {
 	while (n && !c->failed) {
@@ -232,6 +252,7 @@ int cast_open(struct cast *c, const char *path, bool force, const struct cast_he
 		cast_close(c);
 		return -1;
 	}
+	casts_track(c, true);
 	return 0;
 }
 
@@ -239,6 +260,7 @@ int cast_close(struct cast *c)
 {
 	if (c->fd < 0)
 		return -1;
+	casts_track(c, false);
 	pthread_mutex_lock(&c->mu);
 	if (c->ncarry)
 		event_line(c, "o", (const char *)c->carry, c->ncarry, false);
@@ -305,6 +327,70 @@ void cast_set_time(struct cast *c, double seconds)
 	pthread_mutex_unlock(&c->mu);
 }
 
+/* ---- a scripted recording stopped by a signal ---- */
+
+struct stop_ctx {
+	sigset_t set;
+	const char *path;
+};
+
+/*
+ * A scripted recording has no terminal and nobody to press q: SIGINT,
+ * SIGTERM or SIGHUP ends it here, on a thread of its own (the signals are
+ * blocked in every other thread, so curses' handlers, which would exit 1,
+ * never run).  Each open cast keeps every complete line, gets the character
+ * it held back and is then kept from the writers; a transcript is flushed;
+ * the process exits 128 + N, as the TUI does.
+ */
+static void *record_stop_thread(void *arg)
+{
+	struct stop_ctx *sc = arg;
+	int sig;
+	if (sigwait(&sc->set, &sig) != 0)
+		return NULL;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	pthread_mutex_lock(&g_casts.mu);
+	for (int i = 0; i < CAST_OPEN_MAX; i++) {
+		struct cast *c = g_casts.open[i];
+		if (!c)
+			continue;
+		pthread_mutex_lock(&c->mu); /* kept: nothing more is written */
+		if (c->ncarry)
+			event_line(c, "o", (const char *)c->carry, c->ncarry, false);
+		c->ncarry = 0;
+	}
+	fflush(NULL); /* a transcript */
+	const char *name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+	if (strcmp(sc->path, "-") == 0)
+		fprintf(stderr, "mapviz record: stopped by %s\n", name);
+	else
+		fprintf(stderr, "mapviz record: stopped by %s; %s keeps what was recorded until then\n", name,
+		        sc->path);
+	fflush(stderr);
+	_exit(128 + sig);
+}
+
+/* tui_main_record for a key script, with record_stop_thread standing by. */
+static int record_scripted(int argc, char **argv, const struct tui_record *rec)
+{
+	struct stop_ctx sc = {.path = rec->path};
+	sigset_t old;
+	pthread_t th;
+	sigemptyset(&sc.set);
+	sigaddset(&sc.set, SIGINT);
+	sigaddset(&sc.set, SIGTERM);
+	sigaddset(&sc.set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &sc.set, &old);
+	bool started = pthread_create(&th, NULL, record_stop_thread, &sc) == 0;
+	int rc = tui_main_record(argc, argv, rec);
+	if (started) {
+		pthread_cancel(th); /* in sigwait; or, stopping, it exits */
+		pthread_join(th, NULL);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
 /* ---- mapviz record ---- */
 
 static const char record_help[] =
@@ -331,7 +417,8 @@ static const char record_help[] =
     "Markers (chapters): every caption, breakpoint, fatal error and goroutine you\n"
     "pick by hand is a marker event in the file.  A scripted recording is the same\n"
     "byte for byte each time (its header has a timestamp only with SOURCE_DATE_EPOCH).\n"
-    "Exit status: 0 recorded, 1 bad usage, a bad scene, or FILE exists.\n";
+    "Exit status: 0 recorded, 1 bad usage, a bad scene, or FILE exists, 128+N when\n"
+    "signal N stopped it (SIGINT, SIGTERM, SIGHUP: FILE keeps what was recorded).\n";
 
 static int record_usage(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
 static int record_usage(const char *fmt, const char *arg)
@@ -467,7 +554,7 @@ int cmd_record(int argc, char **argv)
 		keyscript_free(&ks);
 	}
 	rec.text = text;
-	rc = tui_main_record(targc, targv, &rec);
+	rc = rec.script ? record_scripted(targc, targv, &rec) : tui_main_record(targc, targv, &rec);
 out:
 	free(targv);
 	return rc;

@@ -3,6 +3,13 @@
  * only people see (title, summary, captions, breakpoints) and what a test
  * checks (expect).  Loaded by scene_load.c with libcyaml; every error names
  * FILE:LINE:COL.
+ *
+ * Every text a loaded scene holds — title, summary, chapter, captions,
+ * worker, lock and signal names, expect.message — is safe to print on a
+ * terminal: the loader writes each C0 and C1 control character and DEL as
+ * a visible \xNN (in prose a tab or line break as a space).  String keys
+ * are data and kept byte for byte (Go hashes those bytes): whoever prints
+ * one quotes it with its control characters escaped.
  */
 #ifndef MV_SCENE_H
 #define MV_SCENE_H
@@ -19,12 +26,33 @@ enum scene_status { SCENE_ST_OK, SCENE_ST_FATAL, SCENE_ST_PANIC, SCENE_ST_DEADLO
  * without `var:`; var2 always, as scenes have no range value variable). */
 #define SCENE_NO_VAR UINT8_MAX
 
+/*
+ * The most micro-steps a scene may take to end.  `mapviz check` runs a
+ * scene on its own schedule and refuses one that has not ended by then;
+ * `mapviz run` stops there unless --steps says otherwise.
+ */
+#define SCENE_MAX_STEPS 1000000u
+
+/* Where a token stands in the scene file (1-based; 0:0 = nowhere). */
+struct scene_pos {
+	uint32_t line, col;
+};
+
 struct scene_note {
 	bool on_event;        /* true: at the event `event`; false: at step `step` */
 	int event;            /* enum mv_event_kind */
 	uint64_t step;
 	const char *say;
 	uint32_t line;
+	struct scene_pos at;  /* the value of at: or on: */
+	struct scene_pos say_pos;
+};
+
+/* An entry of schedule.script, "name" or "name*N": the steps
+ * spec.sched.script[first .. first + n). */
+struct scene_script_entry {
+	uint32_t first, n;
+	struct scene_pos pos;
 };
 
 /* An expected value of the final map header (expect.state); -1 = unchecked. */
@@ -59,6 +87,9 @@ struct scene {
 	int *breakpoints;     /* event kinds */
 	uint32_t nbreakpoints;
 	struct scene_expect expect;
+	struct scene_pos summary_pos;
+	const struct scene_script_entry *script; /* schedule.script as written */
+	uint32_t nscript;
 	void *priv;           /* the loader's allocations */
 };
 
@@ -69,6 +100,9 @@ struct scene {
  * err[0..errlen).
  */
 int scene_load(const char *path, struct scene *out, char *err, size_t errlen);
+/* The same from buf[0..len) (the scene's text, which need not end in NUL);
+ * path only names it (in messages, scene->path and scene->name). */
+int scene_load_buf(const char *path, const char *buf, size_t len, struct scene *out, char *err, size_t errlen);
 void scene_free(struct scene *s);
 
 const char *scene_status_name(enum scene_status s);

@@ -1,6 +1,6 @@
 /*
  * scene_load: a scene file (DESIGN.md "Scene format (version 1)") into a
- * struct scene.  Four bounded passes over one buffer:
+ * struct scene.  Five bounded passes over one buffer:
  *
  *  1. read the file: at most SCENE_MAX_BYTES, no NUL bytes;
  *  2. yamltree: libyaml events into a tree that keeps every node's line and
@@ -13,7 +13,13 @@
  *  4. convert: the y_* values, walked together with the tree (positions),
  *     become the spec; this checks what a schema cannot say: version,
  *     names of locks, workers, variables, signals and events, ranges,
- *     nesting, program size.
+ *     nesting, program size; and every text is made safe to print
+ *     (arena_safe: no control character reaches a terminal);
+ *  5. check_runnable: what the engine would refuse to run
+ *     (mv_world_unsupported) is refused at the op that asks for it.
+ *
+ * scene_load reads a file (a FIFO or pipe to its end, however late its
+ * writer comes); scene_load_buf takes the text from memory.
  *
  * The scene owns everything it points to: one arena (scene->priv) and the
  * string pool (spec.strs); scene_free releases both.
@@ -35,6 +41,7 @@
 #include "engine/core/alloc.h"
 #include "engine/core/event.h"
 #include "engine/core/strpool.h"
+#include "engine/world/world.h"
 #include "yamlcheck.h"
 #include "yamltree.h"
 
@@ -45,6 +52,9 @@
 #define SCENE_MAX_NAME 32                /* worker, lock and variable names, bytes */
 #define SCENE_MAX_COUNT 1000000000       /* repeat.times, sleep.steps */
 #define SCENE_MAX_SHARDS 256
+#define SCENE_MAX_SIGNALS 64             /* distinct signal names (a world's closed mask) */
+#define SCENE_MAX_HINT (1 << 18)         /* map.hint, times the shards: the model makes the
+					  * whole bucket array up front (~22 bytes a key) */
 #define SCENE_CYAML_BUDGET ((size_t)1 << 30) /* bytes libcyaml may hold at once */
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -77,9 +87,12 @@ struct y_item {
 	void *op[MV_I__COUNT];
 };
 
-struct y_kv { /* store, load, delete, load_or_store, load_and_delete */
+struct y_kv { /* store, load, delete, load_or_store, load_and_delete, swap,
+	       * compare_and_swap (old, new), compare_and_delete (old) */
 	char *key;
 	char *value;
+	char *old;
+	char *new_value;
 	uint64_t *hash;
 };
 
@@ -249,6 +262,19 @@ static const cyaml_schema_field_t kv_fields[] = {
 	CYAML_FIELD_UINT_PTR("hash", OPT, struct y_kv, hash),
 	CYAML_FIELD_END,
 };
+static const cyaml_schema_field_t cas_fields[] = {
+	CYAML_FIELD_STRING_PTR("key", CYAML_FLAG_POINTER, struct y_kv, key, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("old", CYAML_FLAG_POINTER, struct y_kv, old, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("new", CYAML_FLAG_POINTER, struct y_kv, new_value, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("hash", OPT, struct y_kv, hash),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_field_t cad_fields[] = {
+	CYAML_FIELD_STRING_PTR("key", CYAML_FLAG_POINTER, struct y_kv, key, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("old", CYAML_FLAG_POINTER, struct y_kv, old, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("hash", OPT, struct y_kv, hash),
+	CYAML_FIELD_END,
+};
 static const cyaml_schema_field_t k_fields[] = {
 	CYAML_FIELD_STRING_PTR("key", CYAML_FLAG_POINTER, struct y_kv, key, 0, CYAML_UNLIMITED),
 	CYAML_FIELD_UINT_PTR("hash", OPT, struct y_kv, hash),
@@ -315,6 +341,9 @@ static const cyaml_schema_field_t empty_fields[] = {
 #define ARGS_SLEEP sleep_fields, struct y_sleep, 0
 #define ARGS_CLOSE signal_fields, struct y_signal, 0
 #define ARGS_WAIT signal_fields, struct y_signal, 0
+#define ARGS_SWAP kv_fields, struct y_kv, 0
+#define ARGS_COMPARE_AND_SWAP cas_fields, struct y_kv, 0
+#define ARGS_COMPARE_AND_DELETE cad_fields, struct y_kv, 0
 
 #define OP_FIELD__(name, str, flds, ctype, nullable)                                                   \
 	{                                                                                              \
@@ -493,6 +522,63 @@ static const char *arena_strdup(struct scene_priv *p, const char *s)
 	return memcpy(arena_alloc(p, n), s, n);
 }
 
+/* Whether s[i..] starts a control character: C0, DEL, or C1 (U+0080 to
+ * U+009F, written in UTF-8 as C2 80 .. C2 9F); its length in *n. */
+static bool is_control(const char *s, size_t i, size_t *n)
+{
+	unsigned char c = (unsigned char)s[i];
+	*n = 1;
+	if (c < 0x20 || c == 0x7F)
+		return true;
+	if (c == 0xC2 && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9F) {
+		*n = 2;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * s made safe to print (scene.h): each control character becomes a visible
+ * \xNN (NN its code point), except that in prose (title, summary, chapter,
+ * captions, expect.message) a tab, CR or LF becomes a space and those at
+ * the end are dropped (a folded or literal YAML block ends in a line
+ * break).  Returns s itself when nothing changes, else a copy in the arena.
+ */
+static const char *arena_safe(struct scene_priv *p, const char *s, bool prose)
+{
+	size_t n, len, out = 0, keep = 0;
+	bool change = false;
+	if (!s)
+		return NULL;
+	len = strlen(s);
+	for (size_t i = 0; i < len; i += n) /* the size of the result */
+		if (is_control(s, i, &n)) {
+			bool blank = prose && (s[i] == '\t' || s[i] == '\n' || s[i] == '\r');
+			out += blank ? 1 : 4;
+			change = true;
+		} else {
+			out += n;
+		}
+	if (!change)
+		return s;
+	char *r = arena_alloc(p, out + 1), *o = r;
+	for (size_t i = 0; i < len; i += n) {
+		if (!is_control(s, i, &n)) {
+			memcpy(o, s + i, n);
+			o += n;
+			keep = (size_t)(o - r);
+		} else if (prose && (s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) {
+			*o++ = ' ';
+		} else {
+			sprintf(o, "\\x%02x", (unsigned char)s[i + n - 1]);
+			o += 4;
+			keep = (size_t)(o - r);
+		}
+	}
+	r[prose ? keep : (size_t)(o - r)] = '\0';
+	return r;
+}
+
 void scene_free(struct scene *s)
 {
 	if (!s)
@@ -643,6 +729,23 @@ static int fail_pos(struct ld *L, uint32_t line, uint32_t col, const char *fmt, 
 	fail_v(L, line, col, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* s (of y_*, which libcyaml frees) made safe to print, in the arena. */
+static const char *safe_dup(struct ld *L, const char *s, bool prose)
+{
+	const char *r = arena_safe(L->priv, s, prose);
+	return r == s ? arena_strdup(L->priv, s) : r;
+}
+
+static struct scene_pos node_pos(const struct ld *L, uint32_t node)
+{
+	struct scene_pos p = {0, 0};
+	if (node < L->t.n) {
+		p.line = L->t.nodes[node].line;
+		p.col = L->t.nodes[node].col;
+	}
+	return p;
 }
 
 /* The quoted text of scalar node i for a message. */
@@ -924,6 +1027,8 @@ static int opd_key(struct ld *L, uint32_t node, const char *text, const char *la
 {
 	if (L->keykind == MV_KEY_INT)
 		return opd_int(L, node, text, label, INT_KEY_EXPECTED, out);
+	/* a key is data, kept byte for byte (its hash is Go's hash of those
+	 * bytes): the writers quote it, control characters escaped */
 	return opd_str(L, node, text, L->t.nodes[node].n, label, out);
 }
 
@@ -1074,11 +1179,24 @@ static int emit_one(struct ld *L, struct emit *E, const struct y_item *item, uin
 	case MV_I_LOAD_OR_STORE:
 	case MV_I_LOAD:
 	case MV_I_DELETE:
-	case MV_I_LOAD_AND_DELETE: {
+	case MV_I_LOAD_AND_DELETE:
+	case MV_I_SWAP:
+	case MV_I_COMPARE_AND_SWAP:
+	case MV_I_COMPARE_AND_DELETE: {
 		const struct y_kv *a = args;
 		snprintf(label, sizeof label, "%s.key", op);
 		if (opd_key(L, ytree_get(t, v, "key"), a->key, label, &in->key))
 			return -1;
+		if (a->old) {
+			snprintf(label, sizeof label, "%s.old", op);
+			if (opd_int(L, ytree_get(t, v, "old"), a->old, label, VALUE_EXPECTED, &in->old))
+				return -1;
+		}
+		if (a->new_value) { /* compare_and_swap's new value is the op's value */
+			snprintf(label, sizeof label, "%s.new", op);
+			if (opd_int(L, ytree_get(t, v, "new"), a->new_value, label, VALUE_EXPECTED, &in->value))
+				return -1;
+		}
 		if (a->value) {
 			snprintf(label, sizeof label, "%s.value", op);
 			if (opd_int(L, ytree_get(t, v, "value"), a->value, label, VALUE_EXPECTED, &in->value))
@@ -1143,7 +1261,8 @@ static int emit_one(struct ld *L, struct emit *E, const struct y_item *item, uin
 		const struct y_lockop *a = args;
 		uint32_t nn = ytree_get(t, v, "name");
 		uint32_t nlocks = L->s->spec.nlocks;
-		int64_t li = pool_find(L, &L->locks, nlocks, nn, a->name);
+		const char *name = arena_safe(L->priv, a->name, false);
+		int64_t li = pool_find(L, &L->locks, nlocks, nn, name);
 		if (li == -2)
 			return -1;
 		if (li < 0 && nlocks == 0)
@@ -1156,7 +1275,7 @@ static int emit_one(struct ld *L, struct emit *E, const struct y_item *item, uin
 		if ((kind == MV_I_RLOCK || kind == MV_I_RUNLOCK || kind == MV_I_TRYRLOCK) &&
 		    L->s->spec.locks[li].kind != MV_LOCK_RWMUTEX)
 			return fail(L, nn, "found %s on lock '%s', a mutex; expected an rwmutex (declare it with "
-				    "kind: rwmutex)", op, a->name);
+				    "kind: rwmutex)", op, name);
 		in->ref = (uint32_t)li;
 		return 0;
 	}
@@ -1170,9 +1289,14 @@ static int emit_one(struct ld *L, struct emit *E, const struct y_item *item, uin
 	case MV_I_CLOSE:
 	case MV_I_WAIT: {
 		const struct y_signal *a = args;
-		int64_t id = pool_id(L, &L->signals, ytree_get(t, v, "signal"), a->signal, strlen(a->signal));
+		const char *name = arena_safe(L->priv, a->signal, false);
+		uint32_t sn = ytree_get(t, v, "signal");
+		int64_t id = pool_id(L, &L->signals, sn, name, strlen(name));
 		if (id < 1)
 			return -1;
+		if (id > SCENE_MAX_SIGNALS)
+			return fail(L, sn, "found a %lldth signal '%s', expected at most %d signals in a scene",
+				    (long long)id, q_node(L, sn, q, sizeof q), SCENE_MAX_SIGNALS);
 		in->ref = (uint32_t)(id - 1);
 		return 0;
 	}
@@ -1226,6 +1350,17 @@ static int load_map(struct ld *L, const struct y_map *m)
 	} else {
 		ms->shards = m->impl == MV_IMPL_SHARDED ? 16 : 0;
 	}
+	int64_t nmaps = ms->shards ? ms->shards : 1; /* each shard is made with the hint */
+	if (m->hint > SCENE_MAX_HINT / nmaps) {
+		uint32_t hn = ytree_get(&L->t, mn, "hint");
+		if (nmaps == 1)
+			return fail(L, hn, "found map.hint %s, expected at most %d (the model makes the whole "
+				    "bucket array up front: a bigger map costs gigabytes and fits no screen)",
+				    q_node(L, hn, q, sizeof q), SCENE_MAX_HINT);
+		return fail(L, hn, "found map.hint %s with %lld shards, expected hint times shards at most %d "
+			    "(each shard is made with the hint, its whole bucket array up front)",
+			    q_node(L, hn, q, sizeof q), (long long)nmaps, SCENE_MAX_HINT);
+	}
 	if (m->hashes_count) {
 		uint32_t hn = ytree_get(&L->t, mn, "hashes");
 		struct mv_pin *pins = arena_array(L->priv, m->hashes_count, sizeof *pins);
@@ -1278,7 +1413,8 @@ static int load_locks(struct ld *L, const struct y_scene *y)
 	uint32_t e = ln + 1;
 	for (unsigned i = 0; i < y->locks_count; i++, e = L->t.nodes[e].end) {
 		uint32_t nn = ytree_get(&L->t, e, "name");
-		int64_t id = pool_id(L, &L->locks, nn, y->locks[i].name, strlen(y->locks[i].name));
+		const char *name = safe_dup(L, y->locks[i].name, false);
+		int64_t id = pool_id(L, &L->locks, nn, name, strlen(name));
 		if (id < 0)
 			return -1;
 		if ((uint64_t)id != i + 1u) {
@@ -1286,7 +1422,7 @@ static int load_locks(struct ld *L, const struct y_scene *y)
 			return fail(L, nn, "found lock name '%s' again (first at %u:%u), expected unique lock names",
 				    q_node(L, nn, q, sizeof q), L->t.nodes[prev].line, L->t.nodes[prev].col);
 		}
-		sp->locks[i].name = arena_strdup(L->priv, y->locks[i].name);
+		sp->locks[i].name = name;
 		sp->locks[i].kind = y->locks[i].kind;
 	}
 	sp->nlocks = y->locks_count;
@@ -1307,7 +1443,15 @@ static int load_workers(struct ld *L, const struct y_scene *y)
 	for (unsigned i = 0; i < y->workers_count; i++, e = L->t.nodes[e].end) {
 		const struct y_worker *w = &y->workers[i];
 		uint32_t nn = ytree_get(&L->t, e, "name");
-		int64_t id = pool_id(L, &L->workers, nn, w->name, strlen(w->name));
+		const char *name = safe_dup(L, w->name, false), *star = strchr(name, '*');
+		if (star) { /* schedule.script reads "a*2" as two steps of a */
+			uint32_t line, col;
+			ytree_pos_in(&L->t, nn, (size_t)(strchr(w->name, '*') - w->name), &line, &col);
+			return fail_pos(L, line, col, "found '*' in worker name '%s', expected a worker name "
+					"without '*' (schedule.script writes NAME*N for N steps of NAME)",
+					q_node(L, nn, q, sizeof q));
+		}
+		int64_t id = pool_id(L, &L->workers, nn, name, strlen(name));
 		if (id < 0)
 			return -1;
 		if ((uint64_t)id != i + 1u) {
@@ -1320,11 +1464,11 @@ static int load_workers(struct ld *L, const struct y_scene *y)
 			uint32_t mnode = ytree_get(&L->t, e, "main");
 			if (main_node != YTREE_NONE)
 				return fail(L, mnode, "found a second main worker '%s' (the first is at %u:%u), "
-					    "expected at most one worker with main: true", w->name,
+					    "expected at most one worker with main: true", name,
 					    L->t.nodes[main_node].line, L->t.nodes[main_node].col);
 			main_node = mnode;
 		}
-		sp->workers[i].name = arena_strdup(L->priv, w->name);
+		sp->workers[i].name = name;
 		sp->workers[i].main = w->main;
 	}
 	e = wn + 1;
@@ -1334,7 +1478,7 @@ static int load_workers(struct ld *L, const struct y_scene *y)
 		struct emit E;
 		L->nvars = 0;
 		memset(L->vtype, 0, sizeof L->vtype);
-		L->wname = w->name;
+		L->wname = ws->name;
 		ws->prog.n = flat_count(w->program, w->program_count);
 		E.instrs = arena_array(L->priv, ws->prog.n, sizeof *E.instrs);
 		E.pos = 0;
@@ -1360,7 +1504,7 @@ static int worker_refs(struct ld *L, char **names, unsigned n, uint32_t seq, con
 	char q[96], list[256];
 	uint32_t e = seq + 1;
 	for (unsigned i = 0; i < n; i++, e = L->t.nodes[e].end) {
-		int64_t w = pool_find(L, &L->workers, L->s->spec.nworkers, e, names[i]);
+		int64_t w = pool_find(L, &L->workers, L->s->spec.nworkers, e, arena_safe(L->priv, names[i], false));
 		if (w == -2)
 			return -1;
 		if (w < 0)
@@ -1379,13 +1523,14 @@ static int worker_refs(struct ld *L, char **names, unsigned n, uint32_t seq, con
  */
 static int script_refs(struct ld *L, const struct y_sched *y, uint32_t seq, struct mv_sched_spec *ss)
 {
-	char q[96], list[256], name[128];
+	char q[96], list[256], name[4 * SCENE_MAX_NAME + 8]; /* a name after arena_safe */
 	uint64_t total = 0;
 	uint32_t *reps = arena_array(L->priv, y->script_count, sizeof *reps);
 	uint32_t *who = arena_array(L->priv, y->script_count, sizeof *who);
+	struct scene_script_entry *ent = arena_array(L->priv, y->script_count, sizeof *ent);
 	uint32_t e = seq + 1;
 	for (unsigned i = 0; i < y->script_count; i++, e = L->t.nodes[e].end) {
-		const char *item = y->script[i], *star = strrchr(item, '*');
+		const char *item = arena_safe(L->priv, y->script[i], false), *star = strrchr(item, '*');
 		size_t nl = star ? (size_t)(star - item) : strlen(item);
 		reps[i] = 1;
 		if (star) {
@@ -1407,6 +1552,9 @@ static int script_refs(struct ld *L, const struct y_sched *y, uint32_t seq, stru
 			return fail(L, e, "unknown worker '%s' in schedule.script, expected one of %s (optionally NAME*N)",
 				    q_node(L, e, q, sizeof q), pool_list(&L->workers, L->s->spec.nworkers, list, sizeof list));
 		who[i] = (uint32_t)w;
+		ent[i].first = (uint32_t)total;
+		ent[i].n = reps[i];
+		ent[i].pos = node_pos(L, e);
 		total += reps[i];
 		if (total > SCRIPT_MAX_STEPS)
 			return fail(L, e, "schedule.script is longer than %d steps, expected a shorter script",
@@ -1414,6 +1562,8 @@ static int script_refs(struct ld *L, const struct y_sched *y, uint32_t seq, stru
 	}
 	ss->script = arena_array(L->priv, (size_t)total, sizeof *ss->script);
 	ss->nscript = (uint32_t)total;
+	L->s->script = ent;
+	L->s->nscript = y->script_count;
 	for (unsigned i = 0, k = 0; i < y->script_count; i++)
 		for (uint32_t r = 0; r < reps[i]; r++)
 			ss->script[k++] = who[i];
@@ -1462,8 +1612,10 @@ static int load_notes(struct ld *L, const struct y_scene *y)
 		} else {
 			sn->step = *n->at;
 		}
-		sn->say = arena_strdup(L->priv, n->say);
+		sn->say = safe_dup(L, n->say, true);
 		sn->line = L->t.nodes[e].line;
+		sn->at = node_pos(L, ytree_get(&L->t, e, n->on ? "on" : "at"));
+		sn->say_pos = node_pos(L, ytree_get(&L->t, e, "say"));
 	}
 	return 0;
 }
@@ -1480,7 +1632,7 @@ static int load_expect(struct ld *L, const struct y_expect *y)
 		x->has_status = true;
 		x->status = *y->status;
 	}
-	x->message = arena_strdup(L->priv, y->message);
+	x->message = safe_dup(L, y->message, true);
 	if (y->state) {
 		uint32_t stn = ytree_get(&L->t, xn, "state");
 		const struct {
@@ -1523,7 +1675,7 @@ static int load_expect(struct ld *L, const struct y_expect *y)
 		x->nleaked = y->leaked_count;
 		x->leaked = arena_array(L->priv, y->leaked_count, sizeof *x->leaked);
 		for (unsigned i = 0; i < y->leaked_count; i++)
-			x->leaked[i] = arena_strdup(L->priv, y->leaked[i]);
+			x->leaked[i] = safe_dup(L, y->leaked[i], false);
 	}
 	return 0;
 }
@@ -1531,9 +1683,11 @@ static int load_expect(struct ld *L, const struct y_expect *y)
 static int convert(struct ld *L, const struct y_scene *y)
 {
 	struct scene *s = L->s;
-	s->title = arena_strdup(L->priv, y->title);
-	s->summary = arena_strdup(L->priv, y->summary);
-	s->chapter = y->chapter ? arena_strdup(L->priv, y->chapter) : NULL;
+	s->title = safe_dup(L, y->title, true);
+	s->summary = safe_dup(L, y->summary, true);
+	s->chapter = safe_dup(L, y->chapter, true);
+	if (y->summary)
+		s->summary_pos = node_pos(L, ytree_get(&L->t, L->root, "summary"));
 	L->go = MV_GO_1_19;
 	if (y->go && !mv_go_parse(y->go, &L->go)) {
 		char q[96];
@@ -1552,13 +1706,50 @@ static int convert(struct ld *L, const struct y_scene *y)
 	return load_expect(L, y->expect);
 }
 
+/*
+ * What the engine refuses to run (mv_world_unsupported), refused here at the
+ * token that asks for it, so that run, test and the TUI never meet a scene
+ * `mapviz check` passed.  Each op is put to the engine alone first (an op
+ * the map cannot do: at that op), then the scene as a whole.
+ */
+static int check_runnable(struct ld *L)
+{
+	const struct mv_world_spec *sp = &L->s->spec;
+	struct mv_world_spec probe = *sp;
+	struct mv_worker_spec one = {.name = "probe"};
+	struct mv_instr in;
+	const char *why;
+	probe.workers = &one;
+	probe.nworkers = 1;
+	if (!mv_world_unsupported(&probe)) {
+		for (uint32_t w = 0; w < sp->nworkers; w++) {
+			const struct mv_program *p = &sp->workers[w].prog;
+			for (uint32_t k = 0; k < p->n; k++) {
+				in = p->instrs[k];
+				in.body = 0; /* alone */
+				one.prog.instrs = &in;
+				one.prog.n = 1;
+				why = mv_world_unsupported(&probe);
+				if (why)
+					return fail_pos(L, in.line, in.col,
+							"found %s with map.impl %s, expected an op that map supports "
+							"(%s)", instr_names[in.kind], mv_impl_name(sp->map.impl), why);
+			}
+		}
+	}
+	why = mv_world_unsupported(sp);
+	if (why)
+		return fail(L, L->root, "found a scene this mapviz cannot run (%s), expected one it can", why);
+	return 0;
+}
+
 /* ---- reading the file ---------------------------------------------------- */
 
 /* The whole file into *buf (malloc'd, NUL-terminated); on error a message into err. */
 static int read_file(const char *path, char **buf, size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
-	/* O_NONBLOCK: opening a FIFO with no writer must not hang */
+	/* O_NONBLOCK: opening a FIFO must not hang before we know it is one */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
@@ -1580,7 +1771,21 @@ static int read_file(const char *path, char **buf, size_t *len, char *err, size_
 		close(fd);
 		return -1;
 	}
-	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	if (S_ISFIFO(st.st_mode)) {
+		/* A FIFO: wait for its writer, however late it comes, and read
+		 * until it closes.  (Read through the non-blocking descriptor,
+		 * a FIFO with no writer yet looks like an empty file.) */
+		close(fd);
+		do
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+		while (fd < 0 && errno == EINTR);
+		if (fd < 0) {
+			snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+			return -1;
+		}
+	} else {
+		(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	}
 	size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536, n = 0;
 	char *b = mv_xmalloc(cap + 1);
 	for (;;) {
@@ -1629,7 +1834,7 @@ static const char *base_name(struct scene_priv *p, const char *path)
 		n -= 4;
 	char *r = arena_alloc(p, n + 1);
 	memcpy(r, b, n);
-	return r;
+	return arena_safe(p, r, false); /* a file name may hold anything */
 }
 
 /* Steps 2 and 3: tree, checks, libcyaml; y is NULL when the tree was empty. */
@@ -1682,6 +1887,20 @@ static int parse(struct ld *L, const char *buf, size_t len, struct y_scene **y, 
 
 int scene_load(const char *path, struct scene *out, char *err, size_t errlen)
 {
+	char *buf = NULL;
+	size_t len = 0;
+	memset(out, 0, sizeof *out);
+	if (errlen)
+		err[0] = '\0';
+	if (read_file(path, &buf, &len, err, errlen))
+		return -1;
+	int rc = scene_load_buf(path, buf, len, out, err, errlen);
+	free(buf);
+	return rc;
+}
+
+int scene_load_buf(const char *path, const char *buf, size_t len, struct scene *out, char *err, size_t errlen)
+{
 	struct ld L;
 	struct y_scene *y = NULL;
 	struct cy_budget budget = {0, SCENE_CYAML_BUDGET};
@@ -1694,17 +1913,12 @@ int scene_load(const char *path, struct scene *out, char *err, size_t errlen)
 		.log_level = CYAML_LOG_ERROR,
 		.flags = CYAML_CFG_NO_ALIAS,
 	};
-	char *buf = NULL;
-	size_t len = 0;
 	int rc;
 
 	memset(out, 0, sizeof *out);
 	memset(&log, 0, sizeof log);
 	if (errlen)
 		err[0] = '\0';
-	if (read_file(path, &buf, &len, err, errlen))
-		return -1;
-
 	memset(&L, 0, sizeof L);
 	L.s = out;
 	L.priv = out->priv = mv_xcalloc(1, sizeof *L.priv);
@@ -1718,13 +1932,14 @@ int scene_load(const char *path, struct scene *out, char *err, size_t errlen)
 	rc = parse(&L, buf, len, &y, &cfg, &log);
 	if (rc == 0)
 		rc = convert(&L, y);
+	if (rc == 0)
+		rc = check_runnable(&L);
 	if (y)
 		cyaml_free(&cfg, &top_schema, y, 0);
 	ytree_done(&L.t);
 	mv_strpool_done(&L.workers);
 	mv_strpool_done(&L.locks);
 	mv_strpool_done(&L.signals);
-	free(buf);
 	if (rc) {
 		if (L.err.line)
 			snprintf(err, errlen, "%s:%u:%u: %s", path, L.err.line, L.err.col, L.err.msg);

@@ -57,6 +57,7 @@ bool ycheck_parse_int(const char *s, int64_t *out, bool *range)
 {
 	bool neg = false;
 	uint64_t u;
+	*range = false; /* every way out below says what went wrong */
 	if (*s == '+' || *s == '-')
 		neg = *s++ == '-';
 	if (*s == '+' || *s == '-' || !ycheck_parse_uint(s, &u, range))

@@ -43,6 +43,9 @@ char *yquote(char *out, size_t cap, const char *s, size_t len, size_t max)
 			tl = (size_t)snprintf(tmp, sizeof tmp, "\\r");
 		else if (c < 0x20 || c == 0x7F)
 			tl = (size_t)snprintf(tmp, sizeof tmp, "\\x%02x", c);
+		else if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+			 (unsigned char)s[i + 1] <= 0x9F) /* C1: U+0080..U+009F */
+			tl = (size_t)snprintf(tmp, sizeof tmp, "\\x%02x", (unsigned char)s[++i]);
 		else {
 			tmp[0] = (char)c;
 			tl = 1;

@@ -87,7 +87,8 @@ int yerr_set(struct yerr *err, uint32_t line, uint32_t col, const char *fmt, ...
 
 /*
  * Write s[0..len) quoted for a one-line message into out[0..cap): control
- * bytes escaped, cut to about max characters with "...".  Returns out.
+ * characters (C0, DEL, and C1 written as UTF-8) escaped as \n, \t, \r or
+ * \xNN, cut to about max characters with "...".  Returns out.
  */
 char *yquote(char *out, size_t cap, const char *s, size_t len, size_t max);
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Make sure what mapviz needs is installed: the build's libraries, and with
 # "test", what the test suite uses (Go 1.19 for the oracle, python3, tmux,
-# asciinema and python3-pyte for the recordings).
+# asciinema and python3-pyte for the recordings); with "fuzz", what
+# `make fuzz` uses (clang and its libFuzzer runtime, libclang-rt-N-dev).
 # As root with apt-get, install what is missing; otherwise name it in one
 # clear message and fail.
 missing=""
@@ -18,12 +19,51 @@ if [ "${1:-}" = test ]; then
 	command -v asciinema >/dev/null 2>&1 || missing="$missing asciinema"
 	python3 -c 'import pyte' >/dev/null 2>&1 || /usr/bin/python3 -c 'import pyte' >/dev/null 2>&1 || missing="$missing python3-pyte"
 fi
-[ -z "$missing" ] && exit 0
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-	echo "mapviz: installing$missing" >&2
-	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing; } >&2 && exit 0
-	echo "mapviz: could not install$missing" >&2
-	exit 1
+
+# Whether clang can link a libFuzzer target (the runtime is a package of its own).
+fuzzer_links() {
+	d=$(mktemp -d "${TMPDIR:-/tmp}/mapviz-fuzzdep.XXXXXX") || return 1
+	printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' >"$d/t.c"
+	clang -fsanitize=fuzzer,address,undefined -o "$d/t" "$d/t.c" >/dev/null 2>&1
+	rc=$?
+	rm -rf "$d"
+	return $rc
+}
+# libclang-rt-N-dev for the clang that is installed (N: its major version).
+fuzzer_runtime() {
+	v=$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9][0-9]*\).*/\1/p' | head -n 1)
+	echo "libclang-rt-${v:-14}-dev"
+}
+if [ "${1:-}" = fuzz ]; then
+	if ! command -v clang >/dev/null 2>&1; then
+		missing="$missing clang"
+	elif ! fuzzer_links; then
+		missing="$missing $(fuzzer_runtime)"
+	fi
 fi
-echo "mapviz: missing packages:$missing — install them with: sudo apt-get install$missing" >&2
-exit 1
+
+apt_install() { # packages...
+	echo "mapviz: installing $*" >&2
+	# shellcheck disable=SC2086
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"; } >&2
+}
+can_install() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
+
+if [ -n "$missing" ]; then
+	if ! can_install; then
+		echo "mapviz: missing packages:$missing — install them with: sudo apt-get install$missing" >&2
+		exit 1
+	fi
+	# shellcheck disable=SC2086
+	apt_install $missing || { echo "mapviz: could not install$missing" >&2; exit 1; }
+fi
+# clang came just now: its libFuzzer runtime may be missing still.
+if [ "${1:-}" = fuzz ] && ! fuzzer_links; then
+	rt=$(fuzzer_runtime)
+	if ! can_install; then
+		echo "mapviz: clang cannot link a libFuzzer target — install: sudo apt-get install $rt" >&2
+		exit 1
+	fi
+	apt_install "$rt" && fuzzer_links || { echo "mapviz: clang still cannot link a libFuzzer target (tried $rt)" >&2; exit 1; }
+fi
+exit 0

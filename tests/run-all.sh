@@ -51,6 +51,7 @@ run_layer record "$here/record/run.sh" "$BIN"
 if [ "${SKIP_ORACLE:-0}" != 1 ]; then
 	run_layer oracle "$here/oracle/run.sh" "$BIN"
 	run_layer oracle-swiss "$here/oracle/swiss-run.sh" "$BIN"
+	run_layer oracle-hashtrie "$here/oracle/hashtrie-run.sh" "$BIN"
 fi
 echo
 [ -n "$layers_failed" ] && echo "failing layers:$layers_failed"

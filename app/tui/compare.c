@@ -150,7 +150,7 @@ static void draw_side(struct tui *t, enum mv_go go)
 	} else {
 		tui_printf(c, x + 2, 0, c->w, TR_LABEL, 0, "step %" PRIu64, w->step);
 	}
-	const struct tui_mapview *mv = w->sm ? NULL : tui_mapview_of(t);
+	const struct tui_mapview *mv = tui_mapview_of(t);
 	int ev_h = c->h >= 30 ? 6 : 4;
 	if (mv) {
 		mv->draw_header(t, 1);

@@ -37,40 +37,47 @@ enum {
  * X(ACTION, word in the key bar ("" = not there), label, help, key codes...)
  * — up to 4 codes; 0 ends the list.  DIGIT is special: the keys 1..9.
  */
-#define TUI_KEY_MAP(X)                                                                                       \
-	X(STEP, "step", "space →", "step forward (a whole operation if the scene's granularity is op)", ' ', \
-	  TK_RIGHT, 'l', 0)                                                                                  \
-	X(BACK, "back", "←", "step back: exactly the screen before that step", TK_LEFT, 'h', TK_BACKSPACE,   \
-	  0)                                                                                                 \
-	X(PLAY, "play", "p", "play / pause", 'p', 0, 0, 0)                                                   \
-	X(FASTER, "+/- speed", "+", "play faster", '+', '=', 0, 0)                                           \
-	X(SLOWER, "", "-", "play slower", '-', '_', 0, 0)                                                    \
-	X(START, "", "Home", "go to the start (step 0)", TK_HOME, '<', 0, 0)                                 \
-	X(END, "", "End", "run to the end of the scene", TK_END, '>', 0, 0)                                  \
-	X(GOTO, "", "g", "go to step N (type the number, Enter)", 'g', 0, 0, 0)                              \
-	X(NEXT_EVENT, "next event", "n", "run to the next event", 'n', 0, 0, 0)                              \
-	X(NEXT_BREAK, "", "b", "run to the next breakpoint of the scene", 'b', 0, 0, 0)                      \
-	X(DIGIT, "run G", "1-9", "run goroutine G1..G9's next step yourself (the choice is recorded)", '1',  \
-	  0, 0, 0)                                                                                           \
-	X(FOCUS, "panel", "Tab", "focus the next panel (buckets, goroutines, locks, events)", TK_TAB, 0, 0,  \
-	  0)                                                                                                 \
-	X(FOCUS_BACK, "", "S-Tab", "focus the previous panel", TK_BTAB, 0, 0, 0)                             \
-	X(UP, "", "↑ ↓", "move in the focused panel (bucket, goroutine, event)", TK_UP, 'k', 0, 0)           \
-	X(DOWN, "", "", "", TK_DOWN, 'j', 0, 0)                                                              \
-	X(PGUP, "", "PgUp PgDn", "scroll the focused panel a page", TK_PGUP, 0, 0, 0)                        \
-	X(PGDN, "", "", "", TK_PGDN, 0, 0, 0)                                                                \
-	X(OPEN, "", "Enter", "open the selected bucket in the inspector (keys, values, hash bits)",          \
-	  TK_ENTER, '\r', 0, 0)                                                                              \
-	X(SHARD_PREV, "", "[ ]", "previous / next shard (sharded maps)", '[', 0, 0, 0)                       \
-	X(SHARD_NEXT, "", "", "", ']', 0, 0, 0)                                                              \
-	X(SEARCH, "", "/", "search the event log (/ then Enter alone: the match before)", '/', 0, 0, 0)      \
-	X(HELP, "help", "?", "this help", '?', TK_F1, 0, 0)                                                  \
-	X(CLOSE, "", "Esc", "close the help, the inspector or the fatal error report", TK_ESC, 0, 0, 0)      \
-	X(RECORD, "", "r",                                                                                   \
-	  "start / stop recording the session to SCENE-N.cast (asciicast; see mapviz record)", 'r', 0, 0, 0) \
-	X(EXPORT, "", "e", "export the screen to SCENE-stepN.txt (text) and SCENE-stepN.ans (colors)", 'e',  \
-	  0, 0, 0)                                                                                           \
-	X(REDRAW, "", "Ctrl-L", "redraw the whole screen", TK_CTRL('l'), 0, 0, 0)                            \
+#define TUI_KEY_MAP(X)                                                                                      \
+	X(STEP, "step", "space →", "step forward: one runtime step, or one whole operation (o toggles)",    \
+	  ' ', TK_RIGHT, 'l', 0)                                                                            \
+	X(BACK, "back", "←", "step back: exactly the screen before that step", TK_LEFT, 'h', TK_BACKSPACE,  \
+	  0)                                                                                                \
+	X(PLAY, "play", "p", "play / pause", 'p', 0, 0, 0)                                                  \
+	X(FASTER, "+/- speed", "+", "play faster", '+', '=', 0, 0)                                          \
+	X(SLOWER, "", "-", "play slower", '-', '_', 0, 0)                                                   \
+	X(START, "", "Home", "go to the start (step 0)", TK_HOME, '<', 0, 0)                                \
+	X(END, "", "End", "run to the end of the scene", TK_END, '>', 0, 0)                                 \
+	X(GOTO, "", "g", "go to step N (type the number, Enter)", 'g', 0, 0, 0)                             \
+	X(NEXT_EVENT, "next event", "n", "run to the next event or caption (inside an operation too)", 'n', \
+	  0, 0, 0)                                                                                          \
+	X(NEXT_BREAK, "", "b", "run to the next breakpoint of the scene", 'b', 0, 0, 0)                     \
+	X(DIGIT, "run G", "1-9", "run goroutine G1..G9's next step yourself (the choice is recorded)", '1', \
+	  0, 0, 0)                                                                                          \
+	X(REJOIN, "", "s", "back to the scene's own schedule at this step (drops the steps you picked)",    \
+	  's', 0, 0, 0)                                                                                     \
+	X(UNIT, "", "o", "toggle what space runs: one runtime step or one whole operation", 'o', 0, 0, 0)   \
+	X(FOCUS, "panel", "Tab", "focus the next panel (buckets, goroutines, locks, events)", TK_TAB, 0, 0, \
+	  0)                                                                                                \
+	X(FOCUS_BACK, "", "S-Tab", "focus the previous panel", TK_BTAB, 0, 0, 0)                            \
+	X(UP, "", "↑ ↓", "move in the focused panel (bucket, goroutine, event)", TK_UP, 'k', 0, 0)          \
+	X(DOWN, "", "", "", TK_DOWN, 'j', 0, 0)                                                             \
+	X(PGUP, "", "PgUp PgDn", "scroll the focused panel a page", TK_PGUP, 0, 0, 0)                       \
+	X(PGDN, "", "", "", TK_PGDN, 0, 0, 0)                                                               \
+	X(OPEN, "", "Enter", "open the selected bucket in the inspector (keys, values, hash bits)",         \
+	  TK_ENTER, '\r', 0, 0)                                                                             \
+	X(SHARD_PREV, "", "[ ]", "previous / next shard (sharded maps; past the last: follow contention)",  \
+	  '[', 0, 0, 0)                                                                                     \
+	X(SHARD_NEXT, "", "", "", ']', 0, 0, 0)                                                             \
+	X(SEARCH, "", "/", "search the event log (/ then Enter alone: the match before)", '/', 0, 0, 0)     \
+	X(SOURCE, "", "y", "show the programs as the scene's YAML instead of Go (toggle)", 'y', 0, 0, 0)    \
+	X(HELP, "help", "?", "this help", '?', TK_F1, 0, 0)                                                 \
+	X(CLOSE, "", "Esc", "close the help, the inspector or the fatal error report", TK_ESC, 0, 0, 0)     \
+	X(RECORD, "", "r",                                                                                  \
+	  "start / stop recording to SCENE-N.cast in --out-dir (asciicast; see mapviz record)", 'r', 0, 0,  \
+	  0)                                                                                                \
+	X(EXPORT, "", "e", "save the screen to SCENE-stepN.txt and .ans (colors) in --out-dir", 'e', 0, 0,  \
+	  0)                                                                                                \
+	X(REDRAW, "", "Ctrl-L", "redraw the whole screen", TK_CTRL('l'), 0, 0, 0)                           \
 	X(QUIT, "quit", "q", "quit (Ctrl-C too)", 'q', 'Q', 0, 0)
 
 enum tui_action {

@@ -60,8 +60,11 @@ static void on_step(void *ctx, uint32_t wi, const char *phase)
 	tl->m.touch_b = 0;
 	tl->m.touch_slot = -1;
 	tl->m.touch_entry = SM_NIL;
-	if (wk->op.stage == MV_ST_SYNC)
-		tl->m.touch_entry = wk->op.sm.touch;
+	if (wk->op.stage == MV_ST_SYNC) {
+		struct mv_sop_state st;
+		mv_sop_state(tl->w.sm, &wk->op.sop, &st);
+		tl->m.touch_entry = st.touch;
+	}
 	if (wk->op.stage == MV_ST_MAP) {
 		tl->m.touch_map = wk->op.shard;
 		struct mv_mop_state st;
@@ -85,6 +88,12 @@ static void on_step(void *ctx, uint32_t wi, const char *phase)
 		    (wk->op.stage == MV_ST_LOCK || wk->op.stage == MV_ST_UNLOCK))
 			e->lock = wk->op.lock;
 	}
+	if (phase && !strcmp(phase, "set_writing") && wi < MV_MAX_WORKERS)
+		tl->m.set_writing[wi] = tl->w.step;
+	/* a caption tied to a step number is true only on the scene's own
+	 * schedule (this step is chosen by hand, or one before it was) */
+	if (tl->step_manual || tl->first_manual < tl->w.step - 1)
+		return;
 	const struct scene *sc = tl->sc;
 	for (uint32_t k = 0; k < sc->nnotes; k++)
 		if (!sc->notes[k].on_event && sc->notes[k].step == tl->w.step) {
@@ -199,6 +208,8 @@ enum mv_status tl_init(struct timeline *tl, const struct scene *sc)
 	tl->m.phase = "";
 	tl->hit_event = -1;
 	tl->hit_bp_event = -1;
+	tl->first_manual = UINT64_MAX;
+	tl->unit = sc->spec.sched.granularity;
 	tl->log = mv_xcalloc(TL_LOG, sizeof *tl->log);
 	enum mv_status st = mv_world_init(&tl->w, &sc->spec);
 	if (st != MV_OK) {
@@ -238,14 +249,32 @@ static void record(struct timeline *tl, uint8_t rec)
 		tl->sched_cap = tl->sched_cap ? tl->sched_cap * 2 : 4096;
 		tl->sched = mv_xrealloc(tl->sched, tl->sched_cap);
 	}
+	if (rec & TL_MANUAL && tl->first_manual == UINT64_MAX)
+		tl->first_manual = tl->nsched;
 	tl->sched[tl->nsched++] = rec;
 }
 
+/* The recording ends after step n (a different choice was made there). */
+static void cut(struct timeline *tl, uint64_t n)
+{
+	tl->nsched = n;
+	if (tl->first_manual >= n)
+		tl->first_manual = UINT64_MAX;
+	ck_cut(tl, n);
+}
+
+/* The step just run ended its operation (or the world). */
 static bool at_boundary(const struct timeline *tl)
 {
 	const struct mv_world *w = &tl->w;
-	return w->spec->sched.granularity == MV_GRAN_STEP || mv_world_ended(w) ||
-	       !w->workers[w->current].mid_op;
+	return mv_world_ended(w) || !w->workers[w->current].mid_op;
+}
+
+/* Where a forward unit stops: after every step, or where an operation
+ * ended. */
+static bool unit_done(const struct timeline *tl)
+{
+	return tl->unit == MV_GRAN_STEP || (tl->sched[tl->w.step - 1] & TL_BOUNDARY);
 }
 
 static void begin_step(struct timeline *tl)
@@ -263,16 +292,22 @@ static bool run_step(struct timeline *tl, int32_t manual)
 	begin_step(tl);
 	if (w->step < tl->nsched) {
 		uint8_t rec = tl->sched[w->step];
+		tl->step_manual = rec & TL_MANUAL;
 		if (rec & TL_MANUAL)
 			mv_world_step(w, rec & TL_WORKER);
 		else
 			mv_world_advance(w);
+		tl->step_manual = false;
 	} else {
 		uint64_t before = w->step;
+		tl->step_manual = manual >= 0;
 		if (manual >= 0)
 			mv_world_step(w, (uint32_t)manual);
-		else if (!mv_world_advance(w))
+		else if (!mv_world_advance(w)) {
+			tl->step_manual = false;
 			return false;
+		}
+		tl->step_manual = false;
 		if (w->step == before)
 			return false;
 		uint8_t rec = (uint8_t)(w->current & TL_WORKER);
@@ -302,7 +337,7 @@ bool tl_forward_unit(struct timeline *tl, bool stop_at_breakpoint)
 	bool any = false;
 	while (run_step(tl, -1)) {
 		any = true;
-		if (tl->sched[tl->w.step - 1] & TL_BOUNDARY)
+		if (unit_done(tl))
 			break;
 		if (stop_at_breakpoint && tl->hit_breakpoint)
 			break;
@@ -359,16 +394,22 @@ bool tl_manual(struct timeline *tl, uint32_t i, char *why, unsigned len)
 	tl->hit_bp_event = -1;
 	bool any = false;
 	for (;;) {
-		if (w->step < tl->nsched && tl->sched[w->step] != (uint8_t)(i | TL_MANUAL) &&
-		    (tl->sched[w->step] & ~TL_BOUNDARY) != (i | TL_MANUAL)) {
-			/* a different choice: the recorded future is gone */
-			tl->nsched = w->step;
-			ck_cut(tl, w->step);
+		/* the scene's own pick, asked of a copy (picking may move a
+		 * script's cursor or draw from its RNG): a person who picks
+		 * the same goroutine follows the scene's schedule */
+		struct mv_world peek = *w;
+		bool agrees = !mv_world_ended(w) && mv_world_pick(&peek) == (int32_t)i;
+		if (w->step < tl->nsched) {
+			uint8_t rec = tl->sched[w->step];
+			bool same = agrees ? !(rec & TL_MANUAL) && (rec & TL_WORKER) == i
+			                   : (rec & (uint8_t)~TL_BOUNDARY) == (uint8_t)(i | TL_MANUAL);
+			if (!same) /* a different choice: the recorded future is gone */
+				cut(tl, w->step);
 		}
-		if (!mv_world_runnable(w, i) || !run_step(tl, (int32_t)i))
+		if (!mv_world_runnable(w, i) || !run_step(tl, agrees ? -1 : (int32_t)i))
 			break;
 		any = true;
-		if (tl->sched[w->step - 1] & TL_BOUNDARY)
+		if (unit_done(tl))
 			break;
 	}
 	return any;
@@ -409,13 +450,30 @@ void tl_seek(struct timeline *tl, uint64_t target)
 		;
 }
 
+bool tl_rejoin(struct timeline *tl)
+{
+	if (tl->first_manual == UINT64_MAX || tl->first_manual >= tl->nsched)
+		return false;
+	uint64_t target = tl->w.step;
+	cut(tl, tl->first_manual);
+	/* the last checkpoint is now at or before the cut: from there the
+	 * scene's own schedule runs on to the same step */
+	restore(tl, &tl->ck[tl->nck - 1]);
+	tl->hit_breakpoint = false;
+	tl->hit_event = -1;
+	tl->hit_bp_event = -1;
+	while (tl->w.step < target && run_step(tl, -1))
+		;
+	return true;
+}
+
 bool tl_back_unit(struct timeline *tl)
 {
 	uint64_t s = tl->w.step;
 	if (s == 0)
 		return false;
 	uint64_t k = s - 1;
-	while (k > 0 && !(tl->sched[k - 1] & TL_BOUNDARY))
+	while (tl->unit == MV_GRAN_OP && k > 0 && !(tl->sched[k - 1] & TL_BOUNDARY))
 		k--;
 	tl_seek(tl, k);
 	return true;

@@ -13,7 +13,13 @@
  * kept), so memory stays bounded and a step back near the present never
  * replays more than `every` steps.  Going forward over recorded steps
  * replays them; going forward past the end extends the recording.  A step
- * a person chooses at an earlier point cuts the recording there.
+ * a person chooses at an earlier point cuts the recording there; from the
+ * first such step on, the run is the person's own interleaving, and the
+ * scene's captions tied to step numbers no longer apply (tl_own).
+ *
+ * A forward unit is a micro-step or a whole operation (tl->unit): the
+ * schedule stays the scene's either way, only how far a key press goes
+ * changes.  TL_BOUNDARY marks every step that ended an operation.
  *
  * No curses, no drawing: views read the timeline.
  */
@@ -64,6 +70,9 @@ struct tl_marks {
 	uint64_t caption_step;
 	uint32_t nev;     /* events of the latest step */
 	uint64_t range_n; /* entries the range in progress produced */
+	/* the step at which each worker last ran set_writing (its write
+	 * toggled hashWriting), 0 none: the fatal report says who did what */
+	uint64_t set_writing[MV_MAX_WORKERS];
 };
 
 struct tl_ckpt {
@@ -89,10 +98,17 @@ struct timeline {
 	/* the event log: a ring of the latest TL_LOG entries */
 	struct tl_entry *log;
 	uint64_t log_start, log_end; /* entries [log_start, log_end) are held */
+	/* the first step a person chose (an index into sched), UINT64_MAX
+	 * none: from there on the run is the person's own interleaving */
+	uint64_t first_manual;
+	/* what a forward unit is: a step, or a whole operation (starts as the
+	 * scene's granularity; a key toggles it) */
+	enum mv_granularity unit;
+	bool step_manual; /* the step being run was chosen by a person */
 	/* what the step in progress did */
 	bool hit_breakpoint;
-	int hit_event; /* an event of this kind occurred, -1 */
-	int hit_bp_event;  /* the event that matched a breakpoint, or -1 */
+	int hit_event;    /* an event of this kind occurred, -1 */
+	int hit_bp_event; /* the event that matched a breakpoint, or -1 */
 };
 
 /* Set up at step 0 (the world made from sc->spec).  Returns the world's
@@ -118,13 +134,24 @@ bool tl_forward(struct timeline *tl);
  * stop_at_breakpoint.  False if nothing ran. */
 bool tl_forward_unit(struct timeline *tl, bool stop_at_breakpoint);
 /* Step worker i by a person's choice (one unit, as above); cuts the
- * recording after the current step when it differs.  False, with the
+ * recording after the current step when it differs.  A choice the scene's
+ * schedule would make too is a step of the schedule, not by hand.  False, with the
  * reason in why[0..len), if the worker cannot run. */
 bool tl_manual(struct timeline *tl, uint32_t i, char *why, unsigned len);
 /* Back one unit (to the previous operation boundary with op granularity). */
 bool tl_back_unit(struct timeline *tl);
 /* Go to step target (clamped to what can be reached). */
 void tl_seek(struct timeline *tl, uint64_t target);
+/* Whether the run up to now has a step a person chose: the scene's own
+ * schedule no longer holds, nor do its captions tied to steps. */
+static inline bool tl_own(const struct timeline *tl)
+{
+	return tl->first_manual < tl->w.step;
+}
+/* Drop the steps chosen by hand and what followed them, and stand at the
+ * same step on the scene's own schedule (or its end, if it ends sooner).
+ * False if the run had no step chosen by hand. */
+bool tl_rejoin(struct timeline *tl);
 /* Why worker i cannot run now (static text), or NULL if it can. */
 const char *tl_why_not(const struct timeline *tl, uint32_t i, char *buf, unsigned len);
 

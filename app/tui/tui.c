@@ -1,8 +1,10 @@
 /*
- * tui: the interactive view — options, the scene picker, the main loop
- * (keys in, one redraw per change out), actions from the keymap, --watch,
- * and the headless screen dump the golden tests use.  Drawing is in
- * views.c, time travel in timeline.c, the terminal in term.c.
+ * tui: the interactive view — options, the scene picker (by chapter, type
+ * to filter; a scene opened from it returns to it), the main loop (keys
+ * in, one redraw per change out), actions from the keymap, --watch, the
+ * files r and e write (in --out-dir, named in full), and the headless
+ * screen dump the golden tests use.  Drawing is in views.c, time travel
+ * in timeline.c, the terminal in term.c.
  *
  * The loop is the only place that draws: a key, a play tick, a finished
  * chunk of a long run, a resize flag or a file change marks the screen
@@ -27,6 +29,7 @@
 #include "../keyscript.h"
 #include "../record.h"
 #include "../scenes.h"
+#include <strings.h>
 #include "term.h"
 #include "tui_int.h"
 
@@ -61,8 +64,9 @@ void tui_keys_print(FILE *f)
 	"  --theme NAME      colors and glyphs: default, light, high-contrast, or a theme file\n"   \
 	"  --watch           reload the scene when its file changes (keeps the step when it can)\n" \
 	"  --ascii           ASCII only (also when the locale is not UTF-8, e.g. LANG=C)\n"         \
-	"  --go 1.19|1.26    model this Go release instead of the scene's go: (1.19: the bucket\n" \
-	"                    map of Go 1.19-1.23; 1.26: the Swiss-table map of Go 1.24+)\n"        \
+	"  --out-dir DIR     where r and e write their files (default: the current directory)\n"    \
+	"  --go 1.19|1.26    model this Go release instead of the scene's go: (1.19: the bucket\n"  \
+	"                    map of Go 1.19-1.23; 1.26: the Swiss-table map of Go 1.24+)\n"         \
 	"  --dump            print the screen as text instead of opening the terminal (tests):\n"   \
 	"    --size WxH        its size (default 80x24)\n"                                          \
 	"    --step N          go to step N first\n"                                                \
@@ -82,17 +86,12 @@ void tui_help(FILE *f)
 bool tui_is_option(const char *a)
 {
 	static const char *const opts[] = {"--theme", "--watch", "--ascii", "--dump", "--size",
-	                                   "--step",  "--keys",  "--rec",   "--go"};
+	                                   "--step",  "--keys",  "--rec",   "--go",   "--out-dir"};
 	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
 		if (strncmp(a, opts[i], strlen(opts[i])) == 0 &&
 		    (a[strlen(opts[i])] == '\0' || a[strlen(opts[i])] == '='))
 			return true;
 	return false;
-}
-
-static const char *glyph_of(const struct tui *t, enum tui_role r)
-{
-	return t->ascii ? t->theme.role[r].ascii : t->theme.role[r].glyph;
 }
 
 /* ---- clock, flash ---- */
@@ -112,6 +111,20 @@ static void flash(struct tui *t, const char *fmt, ...)
 	vsnprintf(t->flash, sizeof t->flash, fmt, ap);
 	va_end(ap);
 	t->flash_until_ms = t->now_ms + 4000;
+	t->flash_step = UINT64_MAX;
+}
+
+/* A message about where the run stands now (a breakpoint, a stop): it
+ * goes away as soon as the run moves on. */
+static void flash_here(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void flash_here(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(t->flash, sizeof t->flash, fmt, ap);
+	va_end(ap);
+	t->flash_until_ms = t->now_ms + 8000;
+	t->flash_step = t->have_scene ? tl_step(&t->tl) : UINT64_MAX;
 }
 
 /* ---- scenes ---- */
@@ -163,9 +176,8 @@ static void file_mtime(const char *path, struct timespec *ts)
 static void setup_views(struct tui *t)
 {
 	memset(t->views, 0, sizeof t->views);
-	t->views[TP_MAP].ops = t->sc.spec.map.impl == MV_IMPL_SYNCMAP   ? &tui_syncmap_view
-	                       : t->sc.spec.map.impl == MV_IMPL_SHARDED ? tui_mapview_of(t)->sharded
-	                                                                : tui_mapview_of(t)->view;
+	t->views[TP_MAP].ops = t->sc.spec.map.impl == MV_IMPL_SHARDED ? tui_mapview_of(t)->sharded
+	                                                              : tui_mapview_of(t)->view;
 	t->views[TP_WORKERS].ops = &tui_workers_view;
 	t->views[TP_LOCKS].ops = &tui_locks_view;
 	t->views[TP_EVENTS].ops = &tui_events_view;
@@ -193,6 +205,7 @@ int tui_open_scene(struct tui *t, const char *path, char *err, size_t errlen)
 		tl_done(&t->tl);
 		scene_free(&t->sc);
 	}
+	tui_progs_free(t);
 	t->sc = sc;
 	t->tl = tl;
 	/* the timeline points at its scene: fix it up after the move */
@@ -220,6 +233,7 @@ void tui_close_scene(struct tui *t)
 	tl_done(&t->tl);
 	scene_free(&t->sc);
 	free_source(t);
+	tui_progs_free(t);
 	t->have_scene = false;
 }
 
@@ -235,7 +249,16 @@ static bool check_watch(struct tui *t)
 	char err[1024], path[4096];
 	snprintf(path, sizeof path, "%s", t->scene_path);
 	if (tui_open_scene(t, path, err, sizeof err) != 0) {
-		flash(t, "reload failed: %s", err);
+		/* FILE:LINE:COL: message, FILE by its name: the message must fit */
+		const char *base = strrchr(path, '/');
+		size_t pl = strlen(path);
+		const char *msg = err;
+		char shortened[1100];
+		if (base && !strncmp(err, path, pl)) {
+			snprintf(shortened, sizeof shortened, "%s%s", base + 1, err + pl);
+			msg = shortened;
+		}
+		flash(t, "reload failed (the old scene stays): %s", msg);
 		t->flash_until_ms = t->now_ms + 15000;
 		return true;
 	}
@@ -285,6 +308,10 @@ void tui_after_move(struct tui *t)
 	t->views[TP_EVENTS].scroll = 0;
 	if (t->search_hit >= 0 && (uint64_t)t->search_hit >= t->tl.log_end)
 		t->search_hit = -1;
+	if (t->flash[0] && t->flash_step != UINT64_MAX && t->flash_step != w->step) {
+		t->flash[0] = '\0'; /* it was about a step the run has left */
+		t->flash_step = UINT64_MAX;
+	}
 }
 
 static void step_forward(struct tui *t)
@@ -374,9 +401,86 @@ static void focus_next(struct tui *t, int dir)
 {
 	for (int i = 0; i < TP__COUNT; i++) {
 		t->focus = (enum tui_panel)(((int)t->focus + dir + TP__COUNT) % TP__COUNT);
-		if (t->focus != TP_LOCKS || t->tl.w.nlocks)
+		if (t->views[t->focus].r.w > 0) /* a panel on screen */
 			break;
 	}
+}
+
+/* "what NAME in DIR (tail)": a file by its name, then the directory it
+ * is in, so a stray key in a repository checkout is seen. */
+static void flash_path(struct tui *t, const char *what, const char *path, const char *tail)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash && slash != path)
+		flash(t, "%s %s in %.*s %s", what, slash + 1, (int)(slash - path), path, tail);
+	else
+		flash(t, "%s %s %s", what, path, tail);
+}
+
+/* The output directory and the scene's name: where r and e write
+ * ("/home/x/talk/tour"). */
+static void out_stem(const struct tui *t, char *buf, size_t len)
+{
+	const char *base = strrchr(t->scene_path, '/');
+	char name[512];
+	snprintf(name, sizeof name, "%.500s", t->have_scene ? (base ? base + 1 : t->scene_path) : "mapviz");
+	size_t l = strlen(name);
+	if (l > 5 && strcmp(name + l - 5, ".yaml") == 0)
+		name[l - 5] = '\0';
+	snprintf(buf, len, "%.3500s/%s", t->out_dir[0] ? t->out_dir : ".", name);
+}
+
+/* Create path, never replacing a file. */
+static FILE *create_new(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return NULL;
+	FILE *f = fdopen(fd, "w");
+	if (!f)
+		close(fd);
+	return f;
+}
+
+/* e: the screen as text (SCENE-stepN.txt) and with colors (.ans) in the
+ * output directory; the message names both files by their full paths. */
+static void export_screen(struct tui *t, char *msg, size_t len)
+{
+	char stem[4096], txt[4200], ans[4200];
+	out_stem(t, stem, sizeof stem);
+	uint64_t step = t->have_scene ? tl_step(&t->tl) : 0;
+	for (int i = 1; i < 1000; i++) {
+		snprintf(txt, sizeof txt,
+		         i == 1 ? "%.4000s-step%" PRIu64 ".txt" : "%.4000s-step%" PRIu64 "-%d.txt", stem,
+		         step, i);
+		snprintf(ans, sizeof ans,
+		         i == 1 ? "%.4000s-step%" PRIu64 ".ans" : "%.4000s-step%" PRIu64 "-%d.ans", stem,
+		         step, i);
+		if (access(txt, F_OK) != 0 && access(ans, F_OK) != 0)
+			break;
+	}
+	FILE *ft = create_new(txt);
+	FILE *fa = ft ? create_new(ans) : NULL;
+	if (!ft || !fa) {
+		snprintf(msg, len, "cannot export the screen: %.480s: %.60s", ft ? ans : txt,
+		         strerror(errno));
+		if (ft) {
+			fclose(ft);
+			unlink(txt);
+		}
+		return;
+	}
+	tui_canvas_dump(&t->cv, ft);
+	tui_canvas_dump_ansi(&t->cv, &t->theme, fa);
+	bool ok = fclose(ft) == 0;
+	ok = (fclose(fa) == 0) && ok;
+	if (!ok) {
+		snprintf(msg, len, "cannot export the screen: %s", strerror(errno));
+		return;
+	}
+	const char *slash = strrchr(txt, '/'); /* the name, then where it is */
+	snprintf(msg, len, "screen is in %.200s (text) and .ans (colors), in %.*s", slash ? slash + 1 : txt,
+	         slash ? (int)(slash - txt) : 1, slash ? txt : ".");
 }
 
 /* r: start or stop a recording (mid-session: the recording begins with
@@ -398,18 +502,32 @@ static void toggle_recording(struct tui *t, struct loop *lp)
 	if (tui_rec_active(t)) {
 		size_t n = tui_term_restore_sequence(seq, sizeof seq);
 		if (tui_rec_stop(t, seq, n))
-			flash(t, "recording saved to %s (asciinema play %s)", t->rec->path, t->rec->path);
+			flash_path(t, "recording saved to", t->rec->path, "(asciinema play it)");
 		else
 			flash(t, "recording %s is cut short: writing it failed (disk full?)", t->rec->path);
 		return;
 	}
 	size_t n = tui_term_enter_sequence(seq, sizeof seq);
-	if (tui_rec_start(t, NULL, lp->term->cols, lp->term->rows, false, seq, n, err, sizeof err) != 0) {
+	/* SCENE-N.cast in the output directory, by its full path, unless
+	 * `mapviz record -o FILE` named the files */
+	char path[4200];
+	bool named = !t->rec->base[0];
+	if (named) {
+		char stem[4096];
+		out_stem(t, stem, sizeof stem);
+		for (int i = 1; i < 100000; i++) {
+			snprintf(path, sizeof path, "%.4000s-%d.cast", stem, i);
+			if (access(path, F_OK) != 0)
+				break;
+		}
+	}
+	if (tui_rec_start(t, named ? path : NULL, lp->term->cols, lp->term->rows, false, seq, n, err,
+	                  sizeof err) != 0) {
 		flash(t, "cannot record: %s", err);
 		return;
 	}
 	tui_term_repaint(lp->term);
-	flash(t, "recording to %s (r stops)", t->rec->path);
+	flash_path(t, "recording to", t->rec->path, "(r stops)");
 	tui_rec_check(t);
 }
 
@@ -424,7 +542,7 @@ static bool handle_key(struct tui *t, struct loop *lp, int k)
 	if (lp->run != RUN_NONE) {
 		/* any key stops a long run */
 		lp->run = RUN_NONE;
-		flash(t, "stopped at step %" PRIu64, tl_step(&t->tl));
+		flash_here(t, "stopped at step %" PRIu64, tl_step(&t->tl));
 		if (a != TA_QUIT)
 			return true;
 	}
@@ -497,27 +615,77 @@ static bool handle_key(struct tui *t, struct loop *lp, int k)
 		tui_after_move(t);
 		return true;
 	}
+	case TA_REJOIN: {
+		uint64_t at = tl_step(&t->tl);
+		t->playing = false;
+		if (!tl_rejoin(&t->tl)) {
+			flash(t, "this run follows the scene's own schedule already");
+			return true;
+		}
+		tui_after_move(t);
+		if (tl_step(&t->tl) < at)
+			flash(t,
+			      "back on the scene's schedule: it ends at step %" PRIu64
+			      ", before step %" PRIu64,
+			      tl_step(&t->tl), at);
+		else
+			flash(t,
+			      "back on the scene's own schedule at step %" PRIu64
+			      ": its captions apply again",
+			      tl_step(&t->tl));
+		tui_rec_marker(t, "schedule: the scene's own, from step %" PRIu64, tl_step(&t->tl));
+		return true;
+	}
+	case TA_UNIT:
+		t->tl.unit = t->tl.unit == MV_GRAN_OP ? MV_GRAN_STEP : MV_GRAN_OP;
+		flash(t, "%s",
+		      t->tl.unit == MV_GRAN_OP
+		          ? "space and 1-9 now run a whole operation (o: one step)"
+		          : "space and 1-9 now run one runtime step (o: a whole operation)");
+		return true;
+	case TA_SOURCE:
+		t->show_yaml = !t->show_yaml;
+		flash(t, "%s",
+		      t->show_yaml ? "programs as the scene's YAML (y: as Go)"
+		                   : "programs as Go (y: the scene's YAML)");
+		return true;
 	case TA_FOCUS:
 	case TA_FOCUS_BACK: focus_next(t, a == TA_FOCUS ? 1 : -1); return true;
+	case TA_SHARD_PREV:
+	case TA_SHARD_NEXT: {
+		uint32_t n = w->nmaps;
+		if (n < 2) {
+			flash(t, "[ and ] switch shards in a sharded map; this map has one");
+			return true;
+		}
+		/* the shard followed, then each by hand; past either end: follow
+		 * the contention again */
+		bool next = a == TA_SHARD_NEXT;
+		if (!t->shard_pinned) {
+			t->shard_pinned = true;
+			t->shard = (t->shard + (next ? 1 : n - 1)) % n;
+		} else if ((next && t->shard + 1 == n) || (!next && t->shard == 0)) {
+			t->shard_pinned = false;
+		} else {
+			t->shard += next ? 1 : (uint32_t)-1;
+		}
+		t->views[TP_MAP].sel = 0;
+		t->views[TP_MAP].scroll = 0;
+		if (!t->shard_pinned)
+			flash(t, "following the shard under contention again ([ ] pick one)");
+		return true;
+	}
 	case TA_UP:
 	case TA_DOWN:
 	case TA_PGUP:
-	case TA_PGDN:
-	case TA_SHARD_PREV:
-	case TA_SHARD_NEXT: {
-		struct tui_view *v = &t->views[a == TA_SHARD_PREV || a == TA_SHARD_NEXT ? TP_MAP : t->focus];
+	case TA_PGDN: {
+		struct tui_view *v = &t->views[t->focus];
 		int r = v->ops->key(t, v, a);
-		if (!(r & TUI_HANDLED) && (a == TA_SHARD_PREV || a == TA_SHARD_NEXT))
-			flash(t, "[ and ] switch shards in a sharded map; this map has one");
 		return (r & TUI_REDRAW) != 0;
 	}
 	case TA_OPEN:
 		if (t->focus != TP_MAP) {
 			flash(t, "Enter opens a bucket: Tab to the buckets panel, pick one with the arrows");
-			return true;
-		}
-		if (t->tl.w.sm) {
-			flash(t, "a sync.Map's entries are all on screen: read.m and dirty side by side");
 			return true;
 		}
 		const char *no_inspect = tui_mapview_of(t)->why_no_inspect(t);
@@ -544,8 +712,9 @@ static bool handle_key(struct tui *t, struct loop *lp, int k)
 	case TA_RECORD: toggle_recording(t, lp); return true;
 	case TA_EXPORT: {
 		char msg[sizeof t->flash];
-		tui_export_frame(t, msg, sizeof msg);
+		export_screen(t, msg, sizeof msg);
 		flash(t, "%s", msg);
+		t->flash_until_ms = t->now_ms + 8000;
 		return true;
 	}
 	case TA_REDRAW: return true;
@@ -565,18 +734,23 @@ static bool run_chunk(struct tui *t, struct loop *lp, uint64_t budget_ms)
 			return false;
 		if (lp->run == RUN_TO && tl_step(&t->tl) >= lp->run_target)
 			break;
-		bool moved =
-		    lp->run == RUN_TO ? tl_forward(&t->tl) : tl_forward_unit(&t->tl, lp->run == RUN_BREAK);
+		/* n and g go one micro-step at a time: n stops inside an
+		 * operation too */
+		bool moved = lp->run == RUN_TO || lp->run == RUN_EVENT
+		                 ? tl_forward(&t->tl)
+		                 : tl_forward_unit(&t->tl, lp->run == RUN_BREAK);
 		if (!moved) {
 			if (lp->run != RUN_END)
 				flash(t, "%s", end_words(&t->tl.w, why, sizeof why));
 			break;
 		}
-		if (lp->run == RUN_EVENT && t->tl.hit_event >= 0)
+		if (lp->run == RUN_EVENT &&
+		    (t->tl.hit_event >= 0 ||
+		     (t->tl.m.caption >= 0 && t->tl.m.caption_step == tl_step(&t->tl))))
 			break;
 		if (lp->run == RUN_BREAK && t->tl.hit_breakpoint) {
-			flash(t, "breakpoint: %s at step %" PRIu64,
-			      mv_event_name((enum mv_event_kind)t->tl.hit_bp_event), tl_step(&t->tl));
+			flash_here(t, "breakpoint: %s at step %" PRIu64,
+			           mv_event_name((enum mv_event_kind)t->tl.hit_bp_event), tl_step(&t->tl));
 			break;
 		}
 	}
@@ -595,8 +769,8 @@ static void play_tick(struct tui *t)
 			flash(t, "%s", end_words(&t->tl.w, why, sizeof why));
 		} else if (t->tl.hit_breakpoint) {
 			t->playing = false;
-			flash(t, "breakpoint: %s at step %" PRIu64 " (p plays on)",
-			      mv_event_name((enum mv_event_kind)t->tl.hit_bp_event), tl_step(&t->tl));
+			flash_here(t, "breakpoint: %s at step %" PRIu64 " (p plays on)",
+			           mv_event_name((enum mv_event_kind)t->tl.hit_bp_event), tl_step(&t->tl));
 		}
 	}
 	tui_after_move(t);
@@ -626,16 +800,72 @@ static bool no_color(void)
 
 /* ---- the picker ---- */
 
-struct pick_entry {
-	char *path, *name, *title, *summary, *chapter;
+/*
+ * The bundled scenes by chapter, each chapter under its name.  Typing
+ * filters (name, title, chapter and its name); ↑ ↓ PgUp PgDn Home End
+ * move; Enter opens; Esc clears the filter, then quits; q quits when
+ * nothing is typed.
+ */
+struct pick {
+	struct scene_info *e;
+	size_t n;
+	int sel;    /* index into e (a scene that matches the filter) */
+	int scroll; /* first display row */
+	char filter[48];
 };
 
-struct pick {
-	struct pick_entry *e;
-	size_t n;
-	int sel, scroll;
-	int namew;
+static bool contains_ci(const char *hay, const char *needle)
+{
+	if (!hay)
+		return false;
+	size_t nl = strlen(needle);
+	for (const char *p = hay; *p; p++)
+		if (strncasecmp(p, needle, nl) == 0)
+			return true;
+	return !nl;
+}
+
+static bool pick_match(const struct pick *p, size_t i)
+{
+	const struct scene_info *e = &p->e[i];
+	return !p->filter[0] || contains_ci(e->name, p->filter) || contains_ci(e->title, p->filter) ||
+	       contains_ci(e->chapter, p->filter) || contains_ci(scenes_chapter_name(e->chapter), p->filter);
+}
+
+static bool same_chapter(const struct scene_info *a, const struct scene_info *b)
+{
+	return (!a->chapter && !b->chapter) || (a->chapter && b->chapter && !strcmp(a->chapter, b->chapter));
+}
+
+/* The picker's rows: a chapter's title (item -1) or a scene (its index,
+ * cont: its title's second line). */
+struct pick_row {
+	int item;
+	bool cont;
+	const struct scene_info *head;
 };
+
+static int pick_rows(const struct pick *p, struct pick_row *rows, int max, int namew, int width)
+{
+	int n = 0;
+	const struct scene_info *last = NULL;
+	for (size_t i = 0; i < p->n && n < max; i++) {
+		if (!pick_match(p, i))
+			continue;
+		if (!last || !same_chapter(last, &p->e[i])) {
+			if (last && n < max)
+				rows[n++] = (struct pick_row){-2, false, NULL}; /* a blank line */
+			if (n < max)
+				rows[n++] = (struct pick_row){-1, false, &p->e[i]};
+		}
+		last = &p->e[i];
+		if (n < max)
+			rows[n++] = (struct pick_row){(int)i, false, NULL};
+		if (n < max && 3 + namew + 2 + tui_text_width(p->e[i].title) > width)
+			rows[n++] = (struct pick_row){(int)i, true, NULL};
+	}
+	return n;
+}
 
 static void picker_render(struct tui *t, struct pick *p)
 {
@@ -649,110 +879,208 @@ static void picker_render(struct tui *t, struct pick *p)
 	}
 	tui_fill(c, (struct tui_rect){0, 0, c->w, 1}, ' ', TR_TITLE, TUI_A_REVERSE);
 	tui_puts(c, 1, 0, c->w,
-	         "mapviz · pick a scene: how Go's map works, and why it breaks under concurrency", TR_TITLE,
-	         TUI_A_REVERSE);
-	struct tui_rect in =
-	    tui_box(c, (struct tui_rect){0, 1, c->w, c->h - 4}, "scenes, by chapter", TR_BORDER_FOCUS);
-	if (p->n && p->sel < (int)p->n)
-		tui_puts(c, 1, c->h - 3, c->w - 1, p->e[p->sel].summary, TR_CAPTION, 0);
-	int rows = in.h;
-	if (p->sel < p->scroll)
-		p->scroll = p->sel;
-	if (p->sel >= p->scroll + rows)
-		p->scroll = p->sel - rows + 1;
-	for (int i = 0; i < rows && p->scroll + i < (int)p->n; i++) {
-		int k = p->scroll + i;
-		const struct pick_entry *e = &p->e[k];
-		bool sel = k == p->sel;
-		int y = in.y + i, maxx = in.x + in.w;
-		int x = tui_puts(c, in.x + 1, y, maxx, sel ? glyph_of(t, TR_SELECTED) : " ",
+	         c->w >= 84 ? "mapviz · pick a scene: how Go's map works, and why it breaks under concurrency"
+	                    : "mapviz · pick a scene: how Go's map works, why it breaks",
+	         TR_TITLE, TUI_A_REVERSE);
+	char title[96];
+	snprintf(title, sizeof title, "scenes, by chapter%s%s%s", p->filter[0] ? " · matching \"" : "",
+	         p->filter, p->filter[0] ? "\"" : "");
+	struct tui_rect in = tui_box(c, (struct tui_rect){0, 1, c->w, c->h - 4}, title, TR_BORDER_FOCUS);
+	int namew = 8;
+	for (size_t i = 0; i < p->n; i++)
+		if ((int)strlen(p->e[i].name) > namew)
+			namew = (int)strlen(p->e[i].name) > 30 ? 30 : (int)strlen(p->e[i].name);
+	int cap = (int)p->n * 4 + 4;
+	struct pick_row *rows = mv_xcalloc((size_t)cap, sizeof *rows);
+	int nr = pick_rows(p, rows, cap, namew, in.w);
+	/* the selection: a scene that matches, else the first that does */
+	int selrow = -1;
+	for (int r = 0; r < nr; r++)
+		if (rows[r].item == p->sel && !rows[r].cont)
+			selrow = r;
+	if (selrow < 0)
+		for (int r = 0; r < nr; r++)
+			if (rows[r].item >= 0) {
+				p->sel = rows[r].item;
+				selrow = r;
+				break;
+			}
+	if (selrow >= 0) {
+		int top =
+		    selrow > 0 && rows[selrow - 1].item == -1 ? selrow - 1 : selrow; /* its chapter too */
+		if (top < p->scroll)
+			p->scroll = top;
+		int bottom = selrow + (selrow + 1 < nr && rows[selrow + 1].cont);
+		if (bottom >= p->scroll + in.h)
+			p->scroll = bottom - in.h + 1;
+	}
+	if (p->scroll > nr - in.h)
+		p->scroll = nr - in.h > 0 ? nr - in.h : 0;
+	if (p->scroll < 0)
+		p->scroll = 0;
+	int maxx = in.x + in.w;
+	for (int i = 0; i < in.h && p->scroll + i < nr; i++) {
+		const struct pick_row *r = &rows[p->scroll + i];
+		int y = in.y + i;
+		if (r->item == -2)
+			continue;
+		if (r->item == -1) {
+			const char *cn = scenes_chapter_name(r->head->chapter);
+			int x = tui_printf(c, in.x + 1, y, maxx, TR_LABEL, TUI_A_BOLD, "%s",
+			                   r->head->chapter ? r->head->chapter : "");
+			tui_puts(c, x + (r->head->chapter ? 2 : 0), y, maxx,
+			         cn                 ? cn
+			         : r->head->chapter ? ""
+			                            : "other scenes",
+			         TR_TITLE, 0);
+			continue;
+		}
+		const struct scene_info *e = &p->e[r->item];
+		bool sel = r->item == p->sel;
+		int tx = in.x + 3 + namew + 2, tw = maxx - tx;
+		if (r->cont) {
+			int cut = 0, cols = 0;
+			const char *s = e->title;
+			/* the part of the title the row above did not show */
+			while (s[cut] && cols < tw) {
+				cut++;
+				while (((unsigned char)s[cut] & 0xc0) == 0x80)
+					cut++;
+				cols++;
+			}
+			int back = cut;
+			while (back > 0 && s[back] && s[back] != ' ')
+				back--;
+			if (back > 0)
+				cut = back;
+			while (s[cut] == ' ')
+				cut++;
+			tui_puts(c, tx + 2, y, maxx, s + cut, sel ? TR_VALUE : TR_NORMAL, 0);
+			continue;
+		}
+		int x = tui_puts(c, in.x + 1, y, maxx, sel ? tui_glyph(t, TR_SELECTED) : " ",
 		                 sel ? TR_SELECTED : TR_NORMAL, 0);
-		x = tui_printf(c, x + 1, y, maxx, TR_DIM, 0, "%-5s", e->chapter ? e->chapter : "");
-		x = tui_printf(c, x + 1, y, maxx, TR_VALUE, sel ? TUI_A_REVERSE : 0, "%-*.*s", p->namew,
-		               p->namew, e->name);
-		tui_puts(c, x + 2, y, maxx, e->title, sel ? TR_VALUE : TR_NORMAL, 0);
+		tui_printf(c, x + 1, y, maxx, TR_VALUE, sel ? TUI_A_REVERSE : 0, "%-*.*s", namew, namew,
+		           e->name);
+		tui_wrap(c, tx, y, tw, 1, 0, e->title,
+		         e->broken ? TR_EVENT_BAD
+		         : sel     ? TR_VALUE
+		                   : TR_NORMAL,
+		         0);
 	}
 	if (!p->n)
-		tui_puts(c, in.x + 1, in.y, in.x + in.w, "no bundled scenes found (set MAPVIZ_SCENES)",
-		         TR_EVENT_BAD, 0);
-	int x = tui_puts(c, 1, c->h - 1, c->w, "↑ ↓", TR_KEY, 0);
+		tui_puts(c, in.x + 1, in.y, maxx, "no bundled scenes found (set MAPVIZ_SCENES)", TR_EVENT_BAD,
+		         0);
+	else if (selrow < 0)
+		tui_printf(c, in.x + 1, in.y, maxx, TR_DIM, 0,
+		           "no scene matches \"%s\" (Backspace, Esc clears)", p->filter);
+	if (selrow >= 0)
+		tui_wrap(c, 1, c->h - 3, c->w - 2, 2, 2, p->e[p->sel].summary, TR_CAPTION, 0);
+	free(rows);
+	int x = tui_puts(c, 1, c->h - 1, c->w, "↑ ↓ Home End", TR_KEY, 0);
 	x = tui_puts(c, x + 1, c->h - 1, c->w, "choose", TR_KEYHINT, 0);
 	x = tui_puts(c, x + 2, c->h - 1, c->w, "Enter", TR_KEY, 0);
 	x = tui_puts(c, x + 1, c->h - 1, c->w, "open", TR_KEYHINT, 0);
-	x = tui_puts(c, x + 2, c->h - 1, c->w, "q", TR_KEY, 0);
+	x = tui_puts(c, x + 2, c->h - 1, c->w, "type", TR_KEY, 0);
+	x = tui_puts(c, x + 1, c->h - 1, c->w, p->filter[0] ? "filter (Esc clears)" : "to filter", TR_KEYHINT,
+	             0);
+	x = tui_puts(c, x + 2, c->h - 1, c->w, p->filter[0] ? "Esc Esc" : "q", TR_KEY, 0);
 	tui_puts(c, x + 1, c->h - 1, c->w, "quit", TR_KEYHINT, 0);
 }
 
-/* Chapters as numbers ("2.10" after "2.9"); scenes without one last. */
-static int chapter_cmp(const char *a, const char *b)
-{
-	if (!a || !b)
-		return !a - !b;
-	while (*a || *b) {
-		char *ea, *eb;
-		long x = strtol(a, &ea, 10), y = strtol(b, &eb, 10);
-		if (ea == a || eb == b)
-			return strcmp(a, b);
-		if (x != y)
-			return x < y ? -1 : 1;
-		a = *ea == '.' ? ea + 1 : ea;
-		b = *eb == '.' ? eb + 1 : eb;
-		if (!*ea || !*eb)
-			return (*ea != 0) - (*eb != 0);
-	}
-	return 0;
-}
-
-static int pick_cmp(const void *x, const void *y)
-{
-	const struct pick_entry *a = x, *b = y;
-	int c = chapter_cmp(a->chapter, b->chapter);
-	return c ? c : strcmp(a->name, b->name);
-}
-
-static void pick_load(struct pick *p)
+static void pick_load(struct pick *p, const char *select)
 {
 	memset(p, 0, sizeof *p);
-	char **paths = scenes_list(&p->n);
-	p->e = mv_xcalloc(p->n + 1, sizeof *p->e);
-	p->namew = 8;
-	for (size_t i = 0; i < p->n; i++) {
-		struct pick_entry *e = &p->e[i];
-		struct scene sc;
-		char err[1024];
-		e->path = paths[i];
-		const char *base = strrchr(e->path, '/');
-		e->name = mv_xstrdup(base ? base + 1 : e->path);
-		size_t bl = strlen(e->name);
-		if (bl > 5 && strcmp(e->name + bl - 5, ".yaml") == 0)
-			e->name[bl -= 5] = '\0';
-		if ((int)bl > p->namew)
-			p->namew = bl > 30 ? 30 : (int)bl;
-		if (scene_load(e->path, &sc, err, sizeof err) == 0) {
-			e->title = mv_xstrdup(sc.title);
-			e->summary = mv_xstrdup(sc.summary ? sc.summary : "");
-			e->chapter = sc.chapter ? mv_xstrdup(sc.chapter) : NULL;
-			scene_free(&sc);
-		} else {
-			e->title = mv_xstrdup("(does not load: mapviz check it)");
-			e->summary = mv_xstrdup(err);
-		}
-	}
-	free(paths);
-	if (p->n)
-		qsort(p->e, p->n, sizeof *p->e, pick_cmp);
+	p->e = scenes_catalog(&p->n);
+	/* open on the tour (or the scene just left) */
+	const char *want = select ? select : "tour";
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->e[i].name, want) || !strcmp(p->e[i].path, want))
+			p->sel = (int)i;
 }
 
 static void pick_free(struct pick *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->e[i].path);
-		free(p->e[i].name);
-		free(p->e[i].title);
-		free(p->e[i].summary);
-		free(p->e[i].chapter);
+	scenes_catalog_free(p->e, p->n);
+	p->e = NULL;
+	p->n = 0;
+}
+
+/* Move the selection by d matching scenes (clamped). */
+static void pick_move(struct pick *p, int d)
+{
+	int step = d > 0 ? 1 : -1;
+	for (int moved = 0; moved != d;) {
+		int i = p->sel + step;
+		while (i >= 0 && i < (int)p->n && !pick_match(p, (size_t)i))
+			i += step;
+		if (i < 0 || i >= (int)p->n)
+			break;
+		p->sel = i;
+		moved += step;
 	}
-	free(p->e);
+}
+
+/* A key in the picker: 1 a scene was chosen (its path in path), -1 quit,
+ * 0 go on. */
+static int pick_key(struct pick *p, int k, char *path, size_t len)
+{
+	size_t fl = strlen(p->filter);
+	enum tui_action a = tui_key_action(k);
+	if (k == TK_ESC) {
+		if (!fl)
+			return -1;
+		p->filter[0] = '\0';
+		return 0;
+	}
+	if (k == TK_BACKSPACE) {
+		if (fl)
+			p->filter[fl - 1] = '\0';
+		return 0;
+	}
+	if ((k == 'q' || k == 'Q') && !fl)
+		return -1;
+	if (k == TK_CTRL('c'))
+		return -1;
+	if (k == TK_ENTER || k == '\r' || k == ' ' || k == TK_RIGHT) {
+		if (p->n && pick_match(p, (size_t)p->sel)) {
+			snprintf(path, len, "%s", p->e[p->sel].path);
+			return 1;
+		}
+		return 0;
+	}
+	if (k >= 0x21 && k < 0x7f && fl + 1 < sizeof p->filter) {
+		p->filter[fl] = (char)k;
+		p->filter[fl + 1] = '\0';
+		if (!pick_match(p, (size_t)p->sel)) { /* the first scene that matches */
+			p->sel = -1;
+			pick_move(p, 1);
+			if (p->sel < 0)
+				p->sel = 0;
+		}
+		return 0;
+	}
+	switch (k) {
+	case TK_HOME:
+		p->sel = (int)p->n;
+		pick_move(p, -(int)p->n - 1);
+		break;
+	case TK_END:
+		p->sel = -1;
+		pick_move(p, (int)p->n + 1);
+		break;
+	default:
+		if (a == TA_UP)
+			pick_move(p, -1);
+		else if (a == TA_DOWN)
+			pick_move(p, 1);
+		else if (a == TA_PGUP)
+			pick_move(p, -10);
+		else if (a == TA_PGDN)
+			pick_move(p, 10);
+		break;
+	}
+	return 0;
 }
 
 /* ---- the loop ---- */
@@ -768,10 +1096,12 @@ static void resize_canvas(struct tui *t, struct tui_term *term)
 }
 
 /* The picker; returns 1 with a scene path chosen, 0 on quit. */
-static int run_picker(struct tui *t, struct tui_term *term, char *path, size_t len)
+static int run_picker(struct tui *t, struct tui_term *term, const char *select, char *filter, size_t flen,
+                      char *path, size_t len)
 {
 	struct pick p;
-	pick_load(&p);
+	pick_load(&p, select);
+	snprintf(p.filter, sizeof p.filter, "%s", filter);
 	int rc = 0;
 	bool dirty = true;
 	while (!tui_term_quit_requested()) {
@@ -788,27 +1118,48 @@ static int run_picker(struct tui *t, struct tui_term *term, char *path, size_t l
 		if (k == TK_NONE)
 			continue;
 		dirty = true;
-		enum tui_action a = tui_key_action(k);
-		if (a == TA_QUIT || a == TA_CLOSE)
-			break;
-		if (a == TA_UP && p.sel > 0)
-			p.sel--;
-		else if (a == TA_DOWN && p.sel + 1 < (int)p.n)
-			p.sel++;
-		else if (a == TA_PGUP)
-			p.sel = p.sel > 10 ? p.sel - 10 : 0;
-		else if (a == TA_PGDN)
-			p.sel = p.sel + 10 < (int)p.n ? p.sel + 10 : (int)p.n - 1;
-		else if (a == TA_REDRAW)
+		if (k == TK_CTRL('l')) {
 			tui_term_repaint(term);
-		else if ((a == TA_OPEN || k == ' ' || k == TK_RIGHT) && p.n) {
-			snprintf(path, len, "%s", p.e[p.sel].path);
-			rc = 1;
+			continue;
+		}
+		int r = pick_key(&p, k, path, len);
+		if (r) {
+			rc = r > 0;
 			break;
 		}
 	}
+	snprintf(filter, flen, "%s", p.filter); /* kept for the way back */
 	pick_free(&p);
 	return rc;
+}
+
+/* mapviz --dump with no scene: the picker, after the keys. */
+static int dump_picker(struct tui *t, int w, int h, const char *keys)
+{
+	struct pick p;
+	pick_load(&p, NULL);
+	tui_canvas_resize(&t->cv, w, h);
+	char path[4096];
+	int rc = 0;
+	if (keys) {
+		struct keyscript ks;
+		char err[300];
+		if (keyscript_parse(keys, &ks, err, sizeof err) != 0) {
+			fprintf(stderr, "mapviz --keys: %s\n", err);
+			pick_free(&p);
+			return 1;
+		}
+		bool done = false;
+		for (size_t i = 0; i < ks.n && !done; i++)
+			for (uint32_t r = 0; ks.items[i].kind == KS_KEY && r < ks.items[i].repeat && !done;
+			     r++)
+				done = pick_key(&p, ks.items[i].key, path, sizeof path) != 0;
+		keyscript_free(&ks);
+	}
+	picker_render(t, &p);
+	tui_canvas_dump(&t->cv, stdout);
+	pick_free(&p);
+	return fflush(stdout) == 0 ? rc : 1;
 }
 
 static int run_loop(struct tui *t, struct tui_term *term)
@@ -1189,7 +1540,7 @@ int tui_main_record(int argc, char **argv, const struct tui_record *rec)
 static int tui_main_common(int argc, char **argv, const struct tui_output_tap *tap,
                            const struct tui_record *rec)
 {
-	const char *scene_arg = NULL, *theme = NULL, *keys = NULL;
+	const char *scene_arg = NULL, *theme = NULL, *keys = NULL, *out_dir = NULL;
 	bool watch = false, ascii = false, dump = false, has_step = false, show_rec = false, has_go = false;
 	enum mv_go go = MV_GO_1_19;
 	int dw = 80, dh = 24;
@@ -1200,13 +1551,16 @@ static int tui_main_common(int argc, char **argv, const struct tui_output_tap *t
 		const char *v = eq && a[0] == '-' ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
 		bool inl = eq && a[0] == '-';
 #define OPT(name) (strncmp(a, name, strlen(name)) == 0 && (a[strlen(name)] == '\0' || a[strlen(name)] == '='))
-		if (OPT("--theme") || OPT("--size") || OPT("--step") || OPT("--keys") || OPT("--go")) {
+		if (OPT("--theme") || OPT("--size") || OPT("--step") || OPT("--keys") || OPT("--go") ||
+		    OPT("--out-dir")) {
 			if (!v)
 				return usage("%s needs a value", a);
 			if (!inl)
 				i++;
 			if (OPT("--theme")) {
 				theme = v;
+			} else if (OPT("--out-dir")) {
+				out_dir = v;
 			} else if (OPT("--go")) {
 				if (!mv_go_parse(v, &go))
 					return usage("--go takes 1.19 or 1.26, found '%s'", v);
@@ -1243,7 +1597,18 @@ static int tui_main_common(int argc, char **argv, const struct tui_output_tap *t
 #undef OPT
 	}
 	setlocale(LC_ALL, "");
+	/* r and e name their files by full path: a stray key in a checkout
+	 * is seen, not silent */
+	char out_abs[4096];
+	if (out_dir) {
+		struct stat st;
+		if (stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode) || !realpath(out_dir, out_abs))
+			return usage("--out-dir takes a directory that exists, found '%s'", out_dir);
+	} else if (!getcwd(out_abs, sizeof out_abs)) {
+		snprintf(out_abs, sizeof out_abs, ".");
+	}
 	struct tui *t = mv_xcalloc(1, sizeof *t);
+	snprintf(t->out_dir, sizeof t->out_dir, "%s", out_abs);
 	t->ascii = want_ascii(ascii);
 	t->watch = watch;
 	t->has_go = has_go;
@@ -1263,14 +1628,23 @@ static int tui_main_common(int argc, char **argv, const struct tui_output_tap *t
 	tui_canvas_init(&t->cv, 80, 24, t->ascii);
 	char path[4096] = "";
 	if (scene_arg) {
-		scenes_resolve(scene_arg, path, sizeof path);
+		char near[256];
+		if (scenes_resolve(scene_arg, path, sizeof path) != 0 && !strchr(scene_arg, '/') &&
+		    scenes_suggest(scene_arg, near, sizeof near) == 0) {
+			fprintf(
+			    stderr,
+			    "mapviz: no scene named '%s'; did you mean '%s'? (mapviz list shows them all)\n",
+			    scene_arg, near);
+			rc = 1;
+			goto out;
+		}
 		if (tui_open_scene(t, path, err, sizeof err) != 0) {
 			fprintf(stderr, "%s\n", err);
 			rc = 1;
 			goto out;
 		}
 	} else if (dump) {
-		rc = usage("%s", "--dump needs a scene");
+		rc = dump_picker(t, dw, dh, keys);
 		goto out;
 	}
 	if (dump) {
@@ -1324,26 +1698,33 @@ static int tui_main_common(int argc, char **argv, const struct tui_output_tap *t
 		goto out;
 	}
 	resize_canvas(t, &term);
-	if (!scene_arg) {
-		if (!run_picker(t, &term, path, sizeof path)) {
-			tui_term_close(&term);
-			if (tui_term_quit_requested())
-				rc = 128 + tui_term_quit_requested();
-			goto out;
+	/* mapviz alone: the picker; quitting a scene opened from it comes
+	 * back to it */
+	char filter[48] = "";
+	for (char last[4096] = "";;) {
+		if (!scene_arg) {
+			if (!run_picker(t, &term, last[0] ? last : NULL, filter, sizeof filter, path,
+			                sizeof path))
+				break;
+			if (tui_open_scene(t, path, err, sizeof err) != 0) {
+				flash(t, "%s", err);
+				continue;
+			}
+			snprintf(last, sizeof last, "%s", path);
 		}
-		if (tui_open_scene(t, path, err, sizeof err) != 0) {
-			tui_term_close(&term);
-			fprintf(stderr, "%s\n", err);
-			rc = 1;
-			goto out;
+		if (has_step) {
+			tl_seek(&t->tl, step);
+			tui_after_move(t);
 		}
+		tui_rec_check(t);
+		rc = run_loop(t, &term);
+		if (scene_arg || tui_term_quit_requested())
+			break;
+		tui_close_scene(t);
+		t->quit = false;
+		t->playing = false;
+		t->flash[0] = '\0';
 	}
-	if (has_step) {
-		tl_seek(&t->tl, step);
-		tui_after_move(t);
-	}
-	tui_rec_check(t);
-	rc = run_loop(t, &term);
 	tui_term_close(&term); /* the relay has passed on every byte */
 	if (tui_rec_active(t)) {
 		if (tui_rec_stop(t, NULL, 0)) {

@@ -20,6 +20,7 @@
 
 #include "../scene.h"
 #include "canvas.h"
+#include "golines.h"
 #include "keys.h"
 #include "theme.h"
 #include "timeline.h"
@@ -67,8 +68,11 @@ struct tui {
 	char scene_path[4096];
 	char **src_lines; /* the scene file's lines, for the program view */
 	uint32_t nsrc_lines;
+	struct goprog *progs; /* each worker's program as Go (views.c makes them) */
+	uint32_t nprogs;
+	bool show_yaml; /* the programs as the scene's YAML instead */
 	struct timeline tl;
-	bool has_go;      /* --go: every scene opened models this release */
+	bool has_go; /* --go: every scene opened models this release */
 	enum mv_go go;
 	/* looks */
 	struct tui_canvas cv;
@@ -80,19 +84,22 @@ struct tui {
 	enum tui_overlay overlay;
 	uint64_t fatal_dismissed_at; /* step+1 at which the report was dismissed, 0 none */
 	int overlay_scroll;
-	uint32_t shard; /* sharded maps: the shard shown */
+	uint32_t shard;    /* sharded maps: the shard shown */
+	bool shard_pinned; /* picked with [ ]; else it follows the contention */
 	/* play */
 	bool playing;
 	int speed; /* index into the speed table */
 	uint64_t next_tick_ms;
 	/* the message line */
-	char flash[200];
+	char flash[600];
 	uint64_t flash_until_ms;
+	uint64_t flash_step; /* a message about this step: gone once the run moves on; UINT64_MAX none */
 	/* prompt (g, /) */
 	enum tui_prompt prompt;
 	char input[64];
 	char search[64];
 	int64_t search_hit; /* log index of the highlighted match, -1 */
+	char out_dir[4096]; /* where r and e write (--out-dir; the working directory) */
 	/* recording: the header shows ● REC when set */
 	bool recording;
 	struct tui_rec *rec; /* NULL: no recording is possible (headless) */
@@ -169,6 +176,34 @@ const struct mv_world *tui_world(const struct tui *t);
 void tui_key_text(const struct mv_world *w, int64_t key, char *buf, size_t len);
 /* A bar of width cells, done/total filled; returns the next x. */
 int tui_bar(struct tui *t, int x, int y, int maxx, int width, uint64_t done, uint64_t total);
+/* The same bar as text: its filled and its empty cells. */
+void tui_bar_text(const struct tui *t, int width, uint64_t done, uint64_t total, char *fill, size_t flen,
+                  char *empty, size_t elen);
+/*
+ * A line made of pieces that fits its width by wording: a piece of level 0
+ * always shows; level L > 0 is a long wording, shown only while the fit
+ * level is below L; level -L is its short twin, shown from fit level L on.
+ * tui_segs_fit picks the lowest fit level whose line is at most maxw
+ * columns (the highest if none is); tui_segs_draw draws the pieces shown
+ * at that level and returns the next x.
+ */
+struct tui_seg {
+	const char *text;
+	uint8_t role, attr;
+	int8_t level;
+};
+bool tui_seg_on(const struct tui_seg *s, int level);
+int tui_segs_fit(const struct tui_seg *s, int n, int maxw);
+int tui_segs_draw(struct tui_canvas *c, int x, int y, int maxx, const struct tui_seg *s, int n, int level);
+/* Word-wrap s into at most h lines of width w from (x, y); indent: the
+ * columns later lines start in.  Returns the lines used. */
+int tui_wrap(struct tui_canvas *c, int x, int y, int w, int h, int indent, const char *s, uint8_t role,
+             uint8_t attr);
+/* The lines tui_wrap would use (at most max). */
+int tui_wrap_lines(int w, int indent, const char *s, int max);
+/* Lock i in brief ("Lock G1 · waiting G4 G2", "RLock G1,G3", "free");
+ * returns the next x. */
+int tui_lock_brief(struct tui *t, int x, int y, int maxx, uint32_t i);
 void tui_fmt_bytes(uint64_t b, char *buf, size_t len);
 /* Arrow/page keys over a list's selection; TUI_HANDLED|TUI_REDRAW or 0. */
 int tui_move_selection(struct tui_view *v, enum tui_action a, int page);
@@ -177,18 +212,23 @@ struct tui_rect tui_overlay_box(struct tui *t, int w, int h, const char *title, 
 
 /* Each map engine's part of the screen (view_maps.c has the table). */
 struct tui_mapview {
-	const struct tui_view_ops *view;    /* the map panel, one map */
-	const struct tui_view_ops *sharded; /* the map panel, N shards */
+	const struct tui_view_ops *view;           /* the map panel, one map */
+	const struct tui_view_ops *sharded;        /* the map panel, N shards */
 	void (*draw_header)(struct tui *t, int y); /* the map's header line */
 	void (*draw_inspector)(struct tui *t);     /* the Enter overlay */
 	/* why Enter cannot open the inspector now, or NULL */
 	const char *(*why_no_inspect)(const struct tui *t);
 	/* a number that grows with what the map panel draws (bench tui) */
 	uint64_t (*panel_size)(const struct tui *t);
+	/* the rows the map panel wants now, every line shown (NULL: all it
+	 * can get); the screen gives what it does not want to the locks */
+	int (*rows_wanted)(const struct tui *t);
 };
-extern const struct tui_mapview tui_gomap_mapview, tui_swiss_mapview;
-/* The view of the engine of the scene's map (not for sync.Map scenes). */
+extern const struct tui_mapview tui_gomap_mapview, tui_swiss_mapview, tui_syncmap_mapview, tui_hashtrie_mapview;
+/* The view of the engine of the scene's map, or of its sync.Map. */
 const struct tui_mapview *tui_mapview_of(const struct tui *t);
+/* Forget the programs made as Go (a scene closes or reloads). */
+void tui_progs_free(struct tui *t);
 /* Draw the whole screen into t->cv (sized by the caller). */
 void tui_render(struct tui *t);
 /* One event-log entry in words (as `mapviz run` says it), without the

@@ -31,8 +31,8 @@ enum mv_impl {
  * for.  1.19 stands for the 1.19-1.23 bucket map and 1.19's sync.Map; 1.26
  * for the Swiss-table map of 1.25-1.26. */
 #define MV_GO_MAP(X)                                                        \
-	X(1_19, "1.19", "Go 1.19-1.23 (buckets)")                           \
-	X(1_26, "1.26", "Go 1.26 (Swiss tables)")
+	X(1_19, "1.19", "Go 1.19-1.23 (buckets; sync.Map: read/dirty)")     \
+	X(1_26, "1.26", "Go 1.26 (Swiss tables; sync.Map: HashTrieMap)")
 
 enum mv_go {
 #define MV_GO_ENUM(name, str, text) MV_GO_##name,
@@ -69,7 +69,10 @@ enum mv_lock_kind { MV_LOCK_MUTEX, MV_LOCK_RWMUTEX };
 	X(TRYRLOCK, "tryrlock")                                             \
 	X(SLEEP, "sleep")                                                   \
 	X(CLOSE, "close")                                                   \
-	X(WAIT, "wait")
+	X(WAIT, "wait")                                                     \
+	X(SWAP, "swap")                     /* sync.Map, Go 1.20+ */        \
+	X(COMPARE_AND_SWAP, "compare_and_swap")                             \
+	X(COMPARE_AND_DELETE, "compare_and_delete")
 
 enum mv_instr_kind {
 #define MV_INSTR_ENUM(name, str) MV_I_##name,
@@ -103,6 +106,7 @@ struct mv_operand {
 struct mv_instr {
 	enum mv_instr_kind kind;
 	struct mv_operand key, value;
+	struct mv_operand old;  /* compare_and_swap, compare_and_delete */
 	bool has_hash;      /* the op pins this key's hash */
 	uint64_t hash;
 	int64_t n;          /* repeat: times; sleep: steps */

@@ -612,7 +612,7 @@ static __attribute__((noinline)) bool small_load(const struct swmap *m, int64_t 
 	return true;
 }
 
-bool swiss_load(const struct swmap *m, int64_t key, int64_t *value)
+static __attribute__((noinline)) bool load_general(const struct swmap *m, int64_t key, int64_t *value)
 {
 	/* SW4.4: a nil map has used 0; a writer inside would be fatal in Go
 	 * and cannot be unstepped */
@@ -657,7 +657,7 @@ static __attribute__((noinline)) bool put_full(struct swmap *m, int32_t ti)
 
 /* SW4.6: the slot for key in the table map (an update's, or a new one's
  * with key and control byte written), or NULL (racing writers only). */
-static inline __attribute__((always_inline)) struct sw_slot *table_put(struct swmap *m, uint64_t hash, int64_t key)
+static inline struct sw_slot *table_put(struct swmap *m, uint64_t hash, int64_t key)
 {
 	uint8_t h2 = sw_h2(hash);
 	for (;;) {
@@ -733,7 +733,7 @@ static __attribute__((noinline)) struct sw_slot *small_put(struct swmap *m, uint
 	return &g->slots[s];
 }
 
-bool swiss_store(struct swmap *m, int64_t key, int64_t value)
+static __attribute__((noinline)) bool store_general(struct swmap *m, int64_t key, int64_t value)
 {
 	if (m->is_nil || m->writing) /* SW1.2, SW4.6 */
 		return false;
@@ -747,7 +747,7 @@ bool swiss_store(struct swmap *m, int64_t key, int64_t value)
 	return true;
 }
 
-bool swiss_delete(struct swmap *m, int64_t key)
+static __attribute__((noinline)) bool delete_general(struct swmap *m, int64_t key)
 {
 	if (m->is_nil || m->used == 0) /* SW4.10.1 */
 		return false;
@@ -795,6 +795,123 @@ bool swiss_delete(struct swmap *m, int64_t key)
 		return false;
 	m->writing ^= 1;
 	return found;
+}
+
+/*
+ * The entry points: the common case inline, everything else through the
+ * general functions above.  The common case is a table map of int keys with
+ * no pins and no write in flight: the model hash is then inline, and the
+ * two toggles of `writing` (SW7.1) cancel with nothing between them that
+ * could observe the flag, so they are left out.  A leaf that meets anything
+ * unusual before it has changed the map (a tombstone on an insert's path,
+ * growthLeft 0, a probe without an empty slot) hands the whole operation
+ * to the general function.  Kept lean on purpose: these loops are memory
+ * bound, and the fewer instructions each look-up takes, the more of them
+ * the CPU overlaps.
+ */
+static inline bool plain(const struct swmap *m)
+{
+	return m->dir_len != 0 && m->pins.n == 0 && m->keykind == MV_KEY_INT && !m->writing;
+}
+
+bool swiss_load(const struct swmap *m, int64_t key, int64_t *value)
+{
+	if (__builtin_expect(!plain(m), 0))
+		return load_general(m, key, value);
+	uint64_t hash = mv_hash_int(key, (uint32_t)m->seed); /* SW4.4 */
+	const struct sw_dirc *d = &m->dirc[sw_dir_index(m, hash)];
+	const struct sw_group *base = m->slab + d->groups;
+	uint64_t mask = d->mask, off, idx;
+	uint8_t h2 = sw_h2(hash);
+	for (sw_probe_init(&off, &idx, hash, mask);; sw_probe_next(&off, &idx, mask)) {
+		const struct sw_group *g = base + off;
+		uint64_t c = g->ctrl;
+		for (uint64_t b = sw_match_h2(c, h2); b; b = sw_remove_first(b)) {
+			const struct sw_slot *sl = &g->slots[sw_first(b)];
+			if (sl->key == key) {
+				if (value)
+					*value = sl->val;
+				return true;
+			}
+		}
+		if (sw_match_empty(c) || idx >= mask)
+			return false;
+	}
+}
+
+bool swiss_store(struct swmap *m, int64_t key, int64_t value)
+{
+	if (__builtin_expect(!plain(m), 0))
+		return store_general(m, key, value);
+	uint64_t hash = mv_hash_int(key, (uint32_t)m->seed); /* SW4.6 */
+	uint32_t di = sw_dir_index(m, hash);
+	struct sw_group *base = m->slab + m->dirc[di].groups;
+	uint64_t mask = m->dirc[di].mask, off, idx;
+	uint8_t h2 = sw_h2(hash);
+	for (sw_probe_init(&off, &idx, hash, mask);; sw_probe_next(&off, &idx, mask)) {
+		struct sw_group *g = base + off;
+		uint64_t c = g->ctrl;
+		for (uint64_t b = sw_match_h2(c, h2); b; b = sw_remove_first(b)) {
+			struct sw_slot *sl = &g->slots[sw_first(b)];
+			if (sl->key == key) { /* SW4.6.2: an update */
+				sl->val = value;
+				return true;
+			}
+		}
+		uint64_t b = sw_match_empty_or_deleted(c);
+		if (b) {
+			unsigned i = sw_first(b);
+			struct sw_table *t = &m->tables[m->dir[di]];
+			if ((uint8_t)(c >> (8 * i)) == SW_CTRL_DELETED || t->growth_left == 0)
+				break; /* a tombstone on the path, or pruning or growth ahead */
+			g->slots[i].key = key; /* SW4.6.7 */
+			g->slots[i].val = value;
+			g->ctrl = c ^ ((uint64_t)(SW_CTRL_EMPTY ^ h2) << (8 * i));
+			t->growth_left--;
+			t->used++;
+			m->used++;
+			return true;
+		}
+		if (idx >= mask)
+			break;
+	}
+	return store_general(m, key, value);
+}
+
+bool swiss_delete(struct swmap *m, int64_t key)
+{
+	if (__builtin_expect(!plain(m) || m->used == 0, 0))
+		return delete_general(m, key);
+	uint64_t hash = mv_hash_int(key, (uint32_t)m->seed); /* SW4.10 */
+	uint32_t di = sw_dir_index(m, hash);
+	struct sw_group *base = m->slab + m->dirc[di].groups;
+	uint64_t mask = m->dirc[di].mask, off, idx;
+	uint8_t h2 = sw_h2(hash);
+	for (sw_probe_init(&off, &idx, hash, mask);; sw_probe_next(&off, &idx, mask)) {
+		struct sw_group *g = base + off;
+		uint64_t c = g->ctrl;
+		for (uint64_t b = sw_match_h2(c, h2); b; b = sw_remove_first(b)) {
+			unsigned i = sw_first(b);
+			if (g->slots[i].key != key)
+				continue;
+			struct sw_table *t = &m->tables[m->dir[di]];
+			t->used--;
+			m->used--;
+			g->slots[i].val = 0; /* the int key's bytes stay (SW4.11) */
+			if (sw_match_empty(c)) {
+				g->ctrl = c ^ ((uint64_t)(SW_CTRL_EMPTY ^ h2) << (8 * i));
+				t->growth_left++;
+			} else {
+				g->ctrl = c ^ ((uint64_t)(SW_CTRL_DELETED ^ h2) << (8 * i));
+				m->tombstone_possible = true;
+			}
+			if (m->used == 0) /* SW4.10.4 */
+				m->seed = mv_rng_u64(&m->rng);
+			return true;
+		}
+		if (sw_match_empty(c) || idx >= mask)
+			return false;
+	}
 }
 
 /* ---- memory (SW9) ---- */

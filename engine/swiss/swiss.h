@@ -4,15 +4,18 @@
  * be stepped one runtime phase at a time.  Rule numbers (SW4.8) refer to
  * go-swiss-semantics.md.
  *
- * Ownership: a struct swmap owns three arrays, each named by uint32 index so
+ * Ownership: a struct swmap owns its arrays, each named by uint32 index so
  * that a map — and every in-flight operation, which refers to them only by
  * index — copies with swiss_copy and memcpy:
- *   - the group slab: every group (ctrl word + 8 keys + 8 values) of every
+ *   - the group slab: every group (ctrl word + 8 key/value slots) of every
  *     table and the small map's one group.  A table's groups are
  *     consecutive.  Index 0 is never a group (0 = nil).
- *   - the table array: struct sw_table records; a slot is reused once its
+ *   - the table array: struct sw_table records; a record is reused once its
  *     table is freed (state SW_TAB_FREE).
- *   - the directory: dir_len table indices (SW1.4).
+ *   - the directory: dir_len table indices (SW1.4), and beside it dirc, the
+ *     same entries resolved to group blocks for the look-ups.
+ *   - the pins (hash.h), changed only by swiss_init and by an op's
+ *     hash_pin.
  * Keys and values are int64; a string map stores string pool ids as keys
  * (the pool is shared and append-only, see strpool.h).
  *
@@ -372,8 +375,11 @@ bool swiss_run(struct swmap *m, struct sw_op *op, const struct mv_sink *sink);
 void swiss_abandon(struct swmap *m, struct sw_op *op);
 
 /* Whole operations with tracing off (benchmarks, tests): mapassign_fast64 /
- * _faststr, mapaccess2, mapdelete.  store returns false on a nil map (or a
- * write already in flight); delete returns whether the key was there. */
+ * _faststr, mapaccess2_fast64 / _faststr, mapdelete, the same rules as the
+ * step machine (tests/unit/test_swiss.c compares the two byte for byte).
+ * store returns false on a nil map (or when a stepped write is in flight,
+ * where Go would throw); load returns false there too; delete returns
+ * whether the key was there. */
 bool swiss_store(struct swmap *m, int64_t key, int64_t value);
 bool swiss_load(const struct swmap *m, int64_t key, int64_t *value);
 bool swiss_delete(struct swmap *m, int64_t key);

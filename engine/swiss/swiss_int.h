@@ -10,20 +10,30 @@
 
 #include "engine/swiss/swiss.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define SW_LSB 0x0101010101010101ULL
 #define SW_MSB 0x8080808080808080ULL
 
 /* ---- control words (SW1.9, SW1.10).  A bitset has bit 7 of byte i set
  * for each matching slot i; slots come out in ascending order. ---- */
 
-/* matchH2: full slots whose byte is h2, by the portable SWAR test (SW1.10):
- * it may also report a full slot whose byte is h2 ^ 1 just above a real
- * match (a borrow), never an empty or deleted one.  Every caller compares
- * the key next, so such a slot changes nothing. */
+/* matchH2: full slots whose byte is h2 (SW1.10).  With SSE2 it is exact,
+ * as Go's amd64 version; the portable SWAR test may also report a full slot
+ * whose byte is h2 ^ 1 just above a real match (a borrow), never an empty
+ * or deleted one.  Every caller compares the key next, so such a slot
+ * changes nothing. */
 static inline uint64_t sw_match_h2(uint64_t ctrl, uint8_t h2)
 {
+#ifdef __SSE2__
+	__m128i eq = _mm_cmpeq_epi8(_mm_cvtsi64_si128((long long)ctrl), _mm_set1_epi8((char)h2));
+	return (uint64_t)_mm_cvtsi128_si64(eq) & SW_MSB;
+#else
 	uint64_t v = ctrl ^ (SW_LSB * h2);
 	return (v - SW_LSB) & ~v & SW_MSB;
+#endif
 }
 /* matchEmpty: high bit set, bit 1 clear (0x80, not 0xFE). */
 static inline uint64_t sw_match_empty(uint64_t ctrl)

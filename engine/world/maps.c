@@ -11,6 +11,21 @@ static const struct mv_mapeng *const engines[MV_ENGINE__COUNT] = {
 	[MV_ENGINE_SWISS] = &mv_swiss_engine,
 };
 
+extern const struct mv_synceng mv_syncmap_engine, mv_hashtrie_engine;
+
+static const struct mv_synceng *const sync_engines[MV_SYNC__COUNT] = {
+	[MV_SYNC_CLASSIC] = &mv_syncmap_engine,
+	[MV_SYNC_TRIE] = &mv_hashtrie_engine,
+};
+
+const struct mv_synceng *mv_synceng_for(enum mv_go go)
+{
+	for (unsigned i = 0; i < MV_SYNC__COUNT; i++)
+		if (sync_engines[i] && sync_engines[i]->go == go)
+			return sync_engines[i];
+	return NULL;
+}
+
 static const char *const mout_messages[] = {
 #define MOUT_MSG(name, str) str,
 	MV_MOUT_MAP(MOUT_MSG)

@@ -142,7 +142,11 @@ const char *mv_world_phase(const struct mv_world *w, uint32_t i)
 	case MV_ST_WAIT:
 		return wk->op.instr == MV_I_SLEEP ? "timer_fired" : "receive";
 	case MV_ST_SYNC:
-		return sm_phase_name(wk->op.sm.phase);
+	{
+		struct mv_sop_state st;
+		mv_sop_state(w->sm, &wk->op.sop, &st);
+		return st.phase;
+	}
 	}
 	return "";
 }
@@ -170,6 +174,8 @@ const char *mv_world_lock_name(const struct mv_world *w, uint32_t i, char *buf, 
 	const struct mv_world_spec *s = w->spec;
 	if (i < s->nlocks)
 		return s->locks[i].name;
+	if (w->sm)
+		return w->sm->eng->lock_name(&w->sm->u, i, buf, len);
 	if (s->map.impl == MV_IMPL_SHARDED) {
 		/* shard[N].mu */
 		unsigned n = i - w->map_lock, k = 0;
@@ -361,6 +367,42 @@ static void start_lock_stage(struct mv_world *w, uint32_t i, enum mv_stage stage
 	mv_lock_op_init(&op->lk, k);
 }
 
+/* The instructions that are sync.Map methods in a syncmap world. */
+static bool is_sync_instr(enum mv_instr_kind k)
+{
+	switch (k) {
+	case MV_I_STORE:
+	case MV_I_LOAD:
+	case MV_I_DELETE:
+	case MV_I_RANGE:
+	case MV_I_CLEAR:
+	case MV_I_LOAD_OR_STORE:
+	case MV_I_LOAD_AND_DELETE:
+	case MV_I_SWAP:
+	case MV_I_COMPARE_AND_SWAP:
+	case MV_I_COMPARE_AND_DELETE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static enum mv_sop_kind sop_kind(enum mv_instr_kind k)
+{
+	switch (k) {
+	case MV_I_STORE: return MV_SOP_STORE;
+	case MV_I_LOAD: return MV_SOP_LOAD;
+	case MV_I_DELETE: return MV_SOP_DELETE;
+	case MV_I_CLEAR: return MV_SOP_CLEAR;
+	case MV_I_LOAD_OR_STORE: return MV_SOP_LOAD_OR_STORE;
+	case MV_I_LOAD_AND_DELETE: return MV_SOP_LOAD_AND_DELETE;
+	case MV_I_SWAP: return MV_SOP_SWAP;
+	case MV_I_COMPARE_AND_SWAP: return MV_SOP_COMPARE_AND_SWAP;
+	case MV_I_COMPARE_AND_DELETE: return MV_SOP_COMPARE_AND_DELETE;
+	default: return MV_SOP_RANGE;
+	}
+}
+
 /* Set up the op of instruction pc for worker i. */
 static void start_op(struct mv_world *w, uint32_t i, const struct mv_instr *in, uint32_t pc)
 {
@@ -371,20 +413,16 @@ static void start_op(struct mv_world *w, uint32_t i, const struct mv_instr *in, 
 	wk->in_op = true;
 	wk->mid_op = false;
 	wk->op_pc = pc;
-	if (w->sm && (is_map_instr(in->kind) || in->kind == MV_I_LOAD_OR_STORE || in->kind == MV_I_LOAD_AND_DELETE)) {
-		int64_t key = in->key.kind != MV_OPD_NONE ? mv_world_operand(w, i, &in->key) : 0;
-		int64_t value = in->value.kind != MV_OPD_NONE ? mv_world_operand(w, i, &in->value) : 0;
-		op->key = key;
-		op->value = value;
+	if (w->sm && is_sync_instr(in->kind)) {
+		struct mv_sop_start a = {.hash_pin = in->has_hash ? &in->hash : NULL, .in = in};
+		a.key = in->key.kind != MV_OPD_NONE ? mv_world_operand(w, i, &in->key) : 0;
+		a.value = in->value.kind != MV_OPD_NONE ? mv_world_operand(w, i, &in->value) : 0;
+		a.old = in->old.kind != MV_OPD_NONE ? mv_world_operand(w, i, &in->old) : 0;
+		a.kind = sop_kind(in->kind);
+		op->key = a.key;
+		op->value = a.value;
 		op->stage = MV_ST_SYNC;
-		switch (in->kind) {
-		case MV_I_STORE: sm_op_store_init(&op->sm, key, value); break;
-		case MV_I_LOAD: sm_op_load_init(&op->sm, key); break;
-		case MV_I_DELETE: sm_op_delete_init(&op->sm, key); break;
-		case MV_I_LOAD_OR_STORE: sm_op_load_or_store_init(&op->sm, key, value); break;
-		case MV_I_LOAD_AND_DELETE: sm_op_load_and_delete_init(&op->sm, key); break;
-		default: sm_op_range_init(&op->sm, in->start, in->offset); break;
-		}
+		w->sm->eng->op_start(&op->sop, &a);
 		return;
 	}
 	if (is_map_instr(in->kind)) {
@@ -514,10 +552,15 @@ const char *mv_world_unsupported(const struct mv_world_spec *spec)
 		for (uint32_t k = 0; k < p->n; k++) {
 			enum mv_instr_kind kind = p->instrs[k].kind;
 			bool sync = spec->map.impl == MV_IMPL_SYNCMAP;
-			if (!sync && (kind == MV_I_LOAD_OR_STORE || kind == MV_I_LOAD_AND_DELETE))
-				return "load_or_store and load_and_delete need map.impl syncmap";
-			if (sync && (kind == MV_I_LEN || kind == MV_I_CLEAR))
-				return "sync.Map has no Len, and no Clear before Go 1.23 (S12)";
+			if (!sync && (kind == MV_I_LOAD_OR_STORE || kind == MV_I_LOAD_AND_DELETE || kind == MV_I_SWAP ||
+				      kind == MV_I_COMPARE_AND_SWAP || kind == MV_I_COMPARE_AND_DELETE))
+				return "load_or_store, load_and_delete, swap, compare_and_swap and compare_and_delete "
+				       "need map.impl syncmap";
+			if (sync && kind == MV_I_LEN)
+				return "sync.Map has no Len";
+			if (sync && is_sync_instr(kind) && !mv_synceng_for(spec->map.go)->has(sop_kind(kind)))
+				return "Go 1.19's sync.Map has no Clear (Go 1.23+), Swap, CompareAndSwap or "
+				       "CompareAndDelete (Go 1.20+): use go: \"1.26\"";
 		}
 	}
 	return NULL;
@@ -533,7 +576,9 @@ enum mv_status mv_world_init(struct mv_world *w, const struct mv_world_spec *spe
 	const struct mv_map_spec *ms = &spec->map;
 	if (ms->impl == MV_IMPL_SYNCMAP) {
 		w->sm = mv_xcalloc(1, sizeof *w->sm);
-		if (syncmap_init(w->sm, ms->key, ms->seed, spec->strs) != MV_OK)
+		w->sm->eng = mv_synceng_for(ms->go);
+		/* its mutexes report LOCK_* events after the scene's locks */
+		if (w->sm->eng->init(&w->sm->u, ms, spec->nlocks, spec->strs) != MV_OK)
 			return MV_ENOMEM;
 	}
 	w->nmaps = ms->impl == MV_IMPL_SHARDED ? ms->shards : ms->impl == MV_IMPL_SYNCMAP ? 0 : 1;
@@ -580,7 +625,7 @@ void mv_world_done(struct mv_world *w)
 		w->maps[s].eng->done(&w->maps[s].u);
 	free(w->maps);
 	if (w->sm) {
-		syncmap_done(w->sm);
+		w->sm->eng->done(&w->sm->u);
 		free(w->sm);
 	}
 	free(w->locks);
@@ -599,7 +644,8 @@ enum mv_status mv_world_copy(struct mv_world *dst, const struct mv_world *src)
 	memcpy(dst->locks, src->locks, (src->nlocks + 1) * sizeof *dst->locks);
 	if (src->sm) {
 		dst->sm = mv_xmalloc(sizeof *dst->sm);
-		if (syncmap_copy(dst->sm, src->sm) != MV_OK)
+		dst->sm->eng = src->sm->eng;
+		if (src->sm->eng->copy(&dst->sm->u, &src->sm->u) != MV_OK)
 			return MV_ENOMEM;
 	}
 	dst->maps = mv_xcalloc(src->nmaps ? src->nmaps : 1, sizeof *dst->maps);
@@ -730,7 +776,9 @@ static void complete_op(struct mv_world *w, uint32_t i)
 			.in = in,
 			.op = op,
 			.has_key = op->instr == MV_I_STORE || op->instr == MV_I_LOAD || op->instr == MV_I_DELETE ||
-				   op->instr == MV_I_LOAD_OR_STORE || op->instr == MV_I_LOAD_AND_DELETE,
+				   op->instr == MV_I_LOAD_OR_STORE || op->instr == MV_I_LOAD_AND_DELETE ||
+				   op->instr == MV_I_SWAP || op->instr == MV_I_COMPARE_AND_SWAP ||
+				   op->instr == MV_I_COMPARE_AND_DELETE,
 			.key = op->key,
 			.ok = op->ok,
 		};
@@ -741,7 +789,13 @@ static void complete_op(struct mv_world *w, uint32_t i)
 			mv_mop_state(m, &op->mop, &st);
 			rec.hash = st.hashed ? st.hash : m->eng->hash(&m->u, op->key);
 		}
-		rec.result = op->stage == MV_ST_SYNC ? op->sm.result : op->instr == MV_I_LEN ? op->len : op->result;
+		if (op->stage == MV_ST_SYNC) {
+			struct mv_sop_state st;
+			mv_sop_state(w->sm, &op->sop, &st);
+			rec.result = st.result;
+		} else {
+			rec.result = op->instr == MV_I_LEN ? op->len : op->result;
+		}
 		w->obs->op_done(w->obs->ctx, &rec);
 	}
 	flush_races(w, (int32_t)i, false);
@@ -923,29 +977,33 @@ static enum mv_mstep step_op(struct mv_world *w, uint32_t i, const struct mv_sin
 	}
 	case MV_ST_SYNC: {
 		uint32_t woken[MV_MAX_WORKERS], nwoken = 0;
-		enum sm_res r = sm_step(w->sm, &op->sm, i, w->now, woken, &nwoken, sink);
-		w->ran = sm_phase_name(op->sm.last);
+		enum mv_sstep r = w->sm->eng->step(&w->sm->u, &op->sop, i, w->now, woken, &nwoken, sink);
+		struct mv_sop_state st;
+		mv_sop_state(w->sm, &op->sop, &st);
+		w->ran = st.last;
 		for (uint32_t k = 0; k < nwoken; k++) {
 			w->workers[woken[k]].state = MV_W_RUNNABLE;
 			w->workers[woken[k]].wait = MV_WAIT_NONE;
 		}
 		switch (r) {
-		case SM_MORE:
+		case MV_SSTEP_MORE:
 			return MV_MSTEP_MORE;
-		case SM_BLOCKED:
+		case MV_SSTEP_BLOCKED:
 			wk->state = MV_W_BLOCKED;
 			wk->wait = MV_WAIT_SEMACQUIRE;
-			wk->wait_on = UINT32_MAX; /* the sync.Map's own mu */
+			wk->wait_on = UINT32_MAX; /* one of the sync.Map's own mutexes */
 			return MV_MSTEP_MORE;
-		case SM_YIELD:
+		case MV_SSTEP_YIELD:
+			op->yield_key = st.result_key;
+			op->yield_value = st.result;
 			return MV_MSTEP_YIELD;
-		case SM_FATAL:
-			end_world(w, MV_END_FATAL, op->sm.fatal, (int32_t)i);
+		case MV_SSTEP_FATAL:
+			end_world(w, MV_END_FATAL, st.fatal, (int32_t)i);
 			return MV_MSTEP_MORE;
-		case SM_DONE:
+		case MV_SSTEP_DONE:
 			break;
 		}
-		op->ok = op->sm.found;
+		op->ok = st.found;
 		return MV_MSTEP_DONE;
 	}
 	case MV_ST_SLEEP: {
@@ -1021,9 +1079,8 @@ void mv_world_step(struct mv_world *w, uint32_t i)
 		return;
 	if (r == MV_MSTEP_YIELD) {
 		const struct mv_instr *in = &prog_of(w, i)->instrs[wk->op_pc];
-		bool sync = wk->op.stage == MV_ST_SYNC;
-		int64_t yk = sync ? wk->op.sm.result_key : wk->op.yield_key;
-		int64_t yv = sync ? wk->op.sm.result : wk->op.yield_value;
+		int64_t yk = wk->op.yield_key;
+		int64_t yv = wk->op.yield_value;
 		if (w->obs && w->obs->yield)
 			w->obs->yield(w->obs->ctx, i, yk, yv);
 		if (in->body && wk->depth < MV_MAX_DEPTH) {

@@ -27,7 +27,6 @@
 #include "engine/core/rng.h"
 #include "engine/core/spec.h"
 #include "engine/core/status.h"
-#include "engine/classic/syncmap.h"
 
 #define MV_MAX_WORKERS 64
 #define MV_MAX_SHARDS 256
@@ -80,7 +79,7 @@ struct mv_wop {
 	union mv_mop mop;     /* the map operation (engine-specific) */
 	int64_t result;       /* the map op's result (lookup value) */
 	int64_t yield_key, yield_value; /* the entry a range step produced */
-	struct sm_op sm;      /* impl syncmap: the sync.Map method in flight */
+	union mv_sop sop;     /* impl syncmap: the sync.Map method in flight */
 	int64_t len;          /* len over shards */
 	bool ok;              /* trylock result, load's found */
 	uint64_t wake_at;     /* sleep */
@@ -148,7 +147,7 @@ struct mv_pending_race {
 struct mv_world {
 	const struct mv_world_spec *spec;
 	struct mv_map *maps;        /* 1, or map.shards; none for syncmap */
-	struct syncmap *sm;         /* impl syncmap */
+	struct mv_syncmap *sm;      /* impl syncmap (its engine: synceng.h) */
 	uint32_t nmaps;
 	struct mv_lock *locks;      /* the scene's locks, then the map's own */
 	uint32_t nlocks;

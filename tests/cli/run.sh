@@ -152,5 +152,171 @@ for bad in "--impl nope" "--threads 0" "--read-pct 101" "--seconds 0" "--mode so
 	[ -s "$tmp/err" ] && ok "bench contention $bad says why" || no "bench contention $bad: no message"
 done
 
+# ---- loading scenes: sources that are not plain files ----
+
+# A FIFO whose writer connects late is read, blocking, to its end (not "empty file").
+mkfifo "$tmp/late.fifo"
+(
+	sleep 1
+	exec cat "$S/cli-two-writers.yaml" >"$tmp/late.fifo"
+) &
+wpid=$!
+expect_rc "check reads a FIFO whose writer connects late" 0 "$BIN" check "$tmp/late.fifo"
+kill "$wpid" 2>/dev/null # the writer is still blocked if check did not wait for it
+wait "$wpid" 2>/dev/null
+
+# ---- text from a scene never reaches the terminal raw ----
+
+# Terminal escapes written as YAML escapes (ESC, BEL, C1 CSI) in the title,
+# summary, chapter, captions, worker and lock names and string keys: run's
+# text output, list and the crash report show them as \xNN, and print no
+# control character but newline and tab.
+no_controls() { # FILE: no C0 but \n and \t, no DEL, no C1 (UTF-8 C2 80..9F)
+	python3 -c '
+import re, sys
+b = open(sys.argv[1], "rb").read()
+m = re.search(rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]", b)
+assert not m, "control character %r at byte %d: %r" % (m.group(), m.start(), b[max(0, m.start() - 30):m.start() + 10])
+' "$1"
+}
+mkdir -p "$tmp/esc"
+cat >"$tmp/esc/escapes.yaml" <<'EOF'
+mapviz: 1
+title: "evil \e]0;pwned\a title"
+summary: "\e[2J summary \u009b31m red"
+chapter: "\e[1m9"
+map: {impl: gomap, key: string, seed: 1}
+locks: [{name: "mu\e[5m", kind: mutex}]
+workers:
+  - name: "w\e[31m"
+    program:
+      - store: {key: "k\e]2;x\a", value: 1}
+      - store: {key: "k2", value: 2}
+  - name: "x\a"
+    program:
+      - lock: {name: "mu\e[5m"}
+      - store: {key: "k3", value: 3}
+schedule:
+  policy: script
+  script: ["w\e[31m*12", "x\a*2"]
+notes:
+  - {at: 1, say: "\e]52;c;cGF5bG9hZA==\a copied"}
+EOF
+expect_rc "run: a scene with escapes in its text ends in its fatal error" 2 "$BIN" run "$tmp/esc/escapes.yaml" --state full
+if no_controls "$tmp/out" 2>"$tmp/why" && no_controls "$tmp/err" 2>>"$tmp/why"; then
+	ok "run and its crash report print no control character from the scene"
+else
+	no "run prints control characters: $(cat "$tmp/why")"
+fi
+grep -qF 'evil \x1b]0;pwned\x07 title' "$tmp/out" && grep -qF '\x1b[2J summary \x9b31m red' "$tmp/out" \
+	&& ok "run shows the title and summary's control characters as \\xNN" \
+	|| no "run's title and summary: $(head -n 3 "$tmp/out")"
+grep -qF 'main.w\x1b[31m()' "$tmp/err" && grep -qF 'main.x\x07()' "$tmp/err" \
+	&& ok "the crash report shows worker names' control characters as \\xNN" \
+	|| no "crash report: $(cat "$tmp/err")"
+MAPVIZ_SCENES="$tmp/esc" "$BIN" list >"$tmp/out" 2>"$tmp/err"
+if no_controls "$tmp/out" 2>"$tmp/why" && grep -qF 'evil \x1b]0;pwned\x07 title  [ch. \x1b[1m9]' "$tmp/out"; then
+	ok "list shows the title, chapter and summary without control characters"
+else
+	no "list: $(cat "$tmp/why") $(cat "$tmp/out")"
+fi
+"$BIN" run "$tmp/esc/escapes.yaml" --format jsonl --state full >"$tmp/out" 2>/dev/null
+no_controls "$tmp/out" 2>"$tmp/why" && valid_jsonl "$tmp/out" 2>>"$tmp/why" \
+	&& ok "run --format jsonl: valid, no control characters" || no "jsonl with escapes: $(cat "$tmp/why")"
+
+# ---- mapviz record --keys stopped by a signal ----
+
+# SIGTERM in the middle of a long key script: the recording is kept (every
+# line complete, asciicast v2 up to that moment) and the exit status is 143,
+# as the TUI's.
+keys=""
+for i in 1 2 3 4 5 6 7 8 9 10; do keys="$keys space*10000 left*10000"; done
+"$BIN" record tour -o "$tmp/term.cast" --size 80x24 --keys "$keys" >/dev/null 2>"$tmp/rec.err" &
+rpid=$!
+i=0
+while [ $i -lt 200 ] && [ "$(cat "$tmp/term.cast" 2>/dev/null | wc -l)" -lt 5 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+kill -TERM "$rpid"
+wait "$rpid"
+rc=$?
+[ "$rc" -eq 143 ] && ok "record --keys killed by SIGTERM exits 143" || no "record --keys and SIGTERM: exit $rc: $(cat "$tmp/rec.err")"
+grep -q 'SIGTERM' "$tmp/rec.err" && ok "record --keys says it was stopped" || no "record --keys stopped silently"
+python3 - "$tmp/term.cast" >"$tmp/why" 2>&1 <<'PY' && ok "the stopped recording is asciicast v2 to its last line" || no "stopped recording: $(cat "$tmp/why")"
+import json, sys
+data = open(sys.argv[1], "rb").read()
+assert data.endswith(b"\n"), "the last line is cut"
+lines = data.decode("utf-8").splitlines()
+head = json.loads(lines[0])
+assert head["version"] == 2 and head["width"] == 80, head
+assert len(lines) > 5, "only %d lines" % len(lines)
+for n, l in enumerate(lines[1:], 2):
+    e = json.loads(l)
+    assert isinstance(e, list) and len(e) == 3 and e[1] in ("o", "m", "r"), "line %d: %r" % (n, e)
+PY
+
+# ---- mapviz check: warnings, --strict, never-ending scenes ----
+
+cat >"$tmp/warn.yaml" <<'EOF'
+mapviz: 1
+title: "every warning of mapviz check"
+workers:
+  - name: a
+    main: true
+    program:
+      - store: {key: 1, value: 1}
+      - close: {signal: nobody-waits}
+  - name: b
+    program:
+      - wait: {signal: never-closed}
+schedule:
+  policy: script
+  script: ["b", "b*2", "a*10", "b*4"]
+notes:
+  - {at: 0, say: "This caption is far too long to fit on the one caption line of an eighty-column screen."}
+  - {at: 999, say: "after the end"}
+EOF
+expect_rc "check: warnings alone leave a scene ok (exit 0)" 0 "$BIN" check "$tmp/warn.yaml"
+grep -qx "$tmp/warn.yaml: ok (6 warnings)" "$tmp/out" && ok "check: ok with the number of warnings" \
+	|| no "check's ok line: $(cat "$tmp/out")"
+w="$tmp/warn.yaml"
+for want in \
+	"$w:16:18: warning: found a caption of 87 characters, expected at most 76" \
+	"$w:17:10: warning: found a note at step 999, but the scene ends at step 11" \
+	"$w:11:9: warning: found wait on signal 'never-closed', which no worker closes" \
+	"$w:8:9: warning: found close on signal 'nobody-waits', on which no worker waits" \
+	"$w:14:17: warning: found 'b*2' in schedule.script, but it never runs: worker 'b' cannot run" \
+	"$w:14:32: warning: found 'b*4' in schedule.script, but the scene ends (at step 11) before"; do
+	grep -qF "$want" "$tmp/err" && ok "check warns: ${want#*warning: }" || no "check does not warn '$want': $(cat "$tmp/err")"
+done
+[ "$(grep -c ': warning: ' "$tmp/err")" -eq 6 ] && [ "$(wc -l <"$tmp/err")" -eq 6 ] \
+	&& ok "check: one line per warning, nothing else" || no "check's warnings: $(cat "$tmp/err")"
+expect_rc "check --strict: a warning is an error (exit 1)" 1 "$BIN" check --strict "$tmp/warn.yaml"
+[ ! -s "$tmp/out" ] && [ "$(grep -c ': warning: ' "$tmp/err")" -eq 6 ] \
+	&& ok "check --strict: the warnings, no ok line" || no "check --strict: $(cat "$tmp/out" "$tmp/err")"
+# a waiter the scene expects to leak, a script that runs: no warning
+cat >"$tmp/quiet.yaml" <<'EOF'
+mapviz: 1
+title: "a leak on purpose"
+workers:
+  - {name: a, main: true, program: [{store: {key: 1, value: 1}}]}
+  - {name: b, program: [{wait: {signal: never-closed}}]}
+schedule: {policy: script, script: ["b", "a*9"]}
+expect: {leaked: [b]}
+EOF
+expect_rc "check --strict: a wait that expect.leaked names is no warning" 0 "$BIN" check --strict "$tmp/quiet.yaml"
+# no bundled scene has a warning
+expect_rc "check --strict passes every bundled scene" 0 "$BIN" check --strict "$here"/../../scenes/*.yaml
+[ ! -s "$tmp/err" ] || no "bundled scenes warn: $(head -c 500 "$tmp/err")"
+expect_rc "check: an unknown option exits 1" 1 "$BIN" check --bogus tour
+
+# run refuses a scene that never ends, as check does, unless --steps caps it
+expect_rc "run refuses a scene that never ends" 1 "$BIN" run "$here/../bad/never-ends.yaml"
+grep -q 'never-ends.yaml:8:9: found a scene that does not end' "$tmp/err" &&
+	ok "run says where the scene does not end" || no "run's never-ends message: $(head -c 300 "$tmp/err")"
+[ ! -s "$tmp/out" ] && ok "run prints nothing of a scene it refuses" || no "run printed before refusing"
+expect_rc "run --steps 100 runs a scene that never ends" 0 "$BIN" run "$here/../bad/never-ends.yaml" --steps 100
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -31,9 +31,17 @@ cd "$top" || exit 1
 while IFS='|' read -r name size args; do
 	case $name in '' | '#'*) continue ;; esac
 	want="$here/golden/$name.txt"
-	# args is shell words (quoted --keys)
+	# args is shell words (quoted --keys); a first word SCENES=DIR sets
+	# the bundled scenes' directory (the picker's, kept still for it)
+	scenes="$top/scenes"
+	case $args in SCENES=*)
+		first=${args%% *}
+		scenes=$top/${first#SCENES=}
+		case $args in *' '*) args=${args#* } ;; *) args= ;; esac
+		;;
+	esac
 	eval "set -- $args"
-	if ! LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" --dump --size "$size" "$@" >"$tmp/got" 2>"$tmp/err"; then
+	if ! MAPVIZ_SCENES=$scenes LANG=C.UTF-8 LC_ALL=C.UTF-8 "$BIN" --dump --size "$size" "$@" >"$tmp/got" 2>"$tmp/err"; then
 		no "golden $name: mapviz failed: $(head -c 300 "$tmp/err")"
 		continue
 	fi
@@ -165,7 +173,7 @@ T send-keys -t e2e Escape
 T resize-window -t e2e -x 60 -y 20
 check "60x20: too small, says what it needs" 'terminal too small \(need 80.{1,3}24\)'
 T resize-window -t e2e -x 80 -y 24
-check "back to 80x24: the screen returns" 'mapviz .* two-writers'
+check "back to 80x24: the screen returns" 'two-writers · "Two writers'
 T resize-window -t e2e -x 132 -y 43
 check "132x43: redrawn at the new size" 'space → step.*Tab panel'
 T send-keys -t e2e q
@@ -237,16 +245,106 @@ mv "$tmp/watched.new" "$tmp/watched.yaml"
 check "--watch reloads the changed scene" 'Renamed while watching'
 check "--watch keeps the step" 'step 3 '
 printf 'mapviz: 1\ntitle: [broken\n' >"$tmp/watched.yaml"
-check "--watch: a broken scene says FILE:LINE:COL, keeps the old one" 'reload failed: .*watched.yaml:[0-9]+:[0-9]+'
+check "--watch: a broken scene says FILE:LINE:COL, keeps the old one" 'reload failed .the old scene stays.: watched.yaml:[0-9]+:[0-9]+'
 T send-keys -t e2e q
 check "--watch: quits" 'EXIT:0'
 
 start 80 24 "LANG=C.UTF-8" "'$BIN'"
 check "mapviz alone opens the picker" 'pick a scene'
+check "the picker opens on the tour" '▸ tour +A tour of Go'
+check "the picker names the chapters" '2.1  The concurrent map writes fatal error'
 T send-keys -t e2e Enter
-check "Enter opens the chosen scene" 'step 0 '
+check "Enter opens the chosen scene" 'tour · "A tour of Go.s map".*step 0 '
 T send-keys -t e2e q
-check "quit from a picked scene" 'EXIT:0'
+check "q in a picked scene goes back to the picker, on that scene" '▸ tour +A tour of Go'
+T send-keys -t e2e End
+check "End selects the last scene" '▸ [a-z0-9-]+ .*' 
+T send-keys -t e2e Home
+check "Home selects the first scene" '▸ anatomy'
+T send-keys -t e2e s y n c m
+check "typing filters the scenes" 'matching "syncm"'
+if screen | grep -q 'anatomy'; then no "the filter hides scenes that do not match"; else ok "the filter hides scenes that do not match"; fi
+T send-keys -t e2e Enter
+check "Enter opens the filtered choice" 'sync.Map.*step 0 '
+T send-keys -t e2e q
+check "back in the picker, the filter kept" 'matching "syncm"'
+T send-keys -t e2e Escape
+sleep 0.2
+if screen | grep -q 'matching'; then no "Esc clears the filter"; else ok "Esc clears the filter"; fi
+T send-keys -t e2e q
+check "q in the picker quits" 'EXIT:0'
+
+# a typo in a scene's name: the nearest bundled one is named
+"$BIN" tuor >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q "did you mean 'tour'" "$tmp/err" && ok "mapviz tuor suggests tour" || no "mapviz tuor: $(cat "$tmp/err")"
+
+# hand scheduling: the screen says the run is the student's own, keeps only
+# event captions, and s returns to the scene's schedule at the same step
+start 80 24 "LANG=C.UTF-8" "'$BIN' tests/tui/scenes/lessons/concurrent-writes.yaml"
+check "hand scheduling: the lesson opens" 'step 0 '
+T send-keys -t e2e Space
+check "space follows the scene's schedule, with its caption" 'writer-A stores: first it checks'
+T send-keys -t e2e 2
+check "G2 picked by hand: the screen says the run is the student's own" 'Your own interleaving since step 2'
+check "the header says the run is by hand" 'step 2 by hand'
+T send-keys -t e2e 1
+check "a further step by hand" 'step 3 by hand'
+if screen | grep -q 'A sets hashWriting'; then no "a caption tied to a step is off on a hand-made run"; else
+	ok "a caption tied to a step is off on a hand-made run"
+fi
+T send-keys -t e2e s
+check "s: back on the scene's schedule at the same step" "back on the scene's own schedule at step 3"
+check "s: the step's caption is back" 'A sets hashWriting'
+if screen | grep -q 'by hand\|Your own'; then no "s: the run is the scene's again"; else ok "s: the run is the scene's again"; fi
+T send-keys -t e2e Home 1 1 1 2
+check "by hand into the fatal error" 'fatal error: concurrent map writes'
+check "the fatal report says why, in the run's terms" "why: G2's write found hashWriting set by G1 at step 3"
+check "an event caption stays on a hand-made run" 'B sees the flag: fatal error'
+T send-keys -t e2e q
+check "hand scheduling: quits" 'EXIT:0'
+
+# the unit of a step (o), n inside an operation, a breakpoint's message
+start 80 24 "LANG=C.UTF-8" "'$BIN' tests/tui/scenes/tour.yaml"
+check "units: the tour opens (op granularity)" 'space → step op'
+T send-keys -t e2e n
+check "n stops at an event inside an operation" 'step 4 .*paused'
+check "n: the event it stopped at" 'first write: the bucket array'
+T send-keys -t e2e o
+check "o: space now runs one runtime step" 'now run one runtime step'
+T send-keys -t e2e Space
+check "o: space ran one step" 'step 5 '
+T send-keys -t e2e o Space
+check "o again: space runs the rest of the operation" 'step 9 '
+T send-keys -t e2e b
+check "b stops at the breakpoint and says so" 'breakpoint: grow_start at step 70'
+T send-keys -t e2e Space
+check "the run moved on" 'step 76 '
+if screen | grep -q 'breakpoint: grow_start'; then no "the breakpoint's message is gone once the run moved on"; else
+	ok "the breakpoint's message is gone once the run moved on"
+fi
+T send-keys -t e2e y
+check "y: the programs as the scene's YAML" '- store: \{key: 8, value: 8\}'
+T send-keys -t e2e y
+check "y again: the programs as Go" 'm\[8\] = 8'
+T send-keys -t e2e q
+check "units: quits" 'EXIT:0'
+
+# e and r name the files they write by their full path, in --out-dir
+mkdir -p "$tmp/outdir"
+start 80 24 "LANG=C.UTF-8" "'$BIN' --out-dir '$tmp/outdir' tests/tui/scenes/tour.yaml"
+check "--out-dir: the tour opens" 'step 0 '
+T send-keys -t e2e e
+check "e: the saved screen's name" "screen is in tour-step0.txt .text. and .ans .colors., in"
+check "e: ... and its directory, in full" "$tmp/outdir"
+[ -s "$tmp/outdir/tour-step0.txt" ] && [ -s "$tmp/outdir/tour-step0.ans" ] && ok "e: both files are in --out-dir" ||
+	no "e: $(ls "$tmp/outdir")"
+T send-keys -t e2e r
+check "r: where the recording goes, in full" "recording to tour-1.cast in $tmp/outdir"
+T send-keys -t e2e r
+check "r again: where it was saved, in full" "recording saved to tour-1.cast in $tmp/outdir"
+T send-keys -t e2e q
+check "--out-dir: quits" 'EXIT:0'
+[ -s "$tmp/outdir/tour-1.cast" ] && ok "r: the recording is in --out-dir" || no "r: no $tmp/outdir/tour-1.cast"
 
 # Ctrl-Z: the shell gets a sane terminal, fg brings the screen back
 if command -v bash >/dev/null 2>&1; then

@@ -241,11 +241,11 @@ static void full_fixture(void)
 	ASSERT_EQ(in[3].n, 0);
 	ASSERT_EQ(in[3].var, 1);
 	ASSERT_EQ(in[3].body, 2);
-	ASSERT_EQ(in[4].kind, MV_I_LOAD_OR_STORE);
+	ASSERT_EQ(in[4].kind, MV_I_STORE);
 	ASSERT_POS(&in[4], 45, 21);
 	ASSERT_OPD(in[4].key, MV_OPD_VAR, 0, 0);
 	ASSERT_OPD(in[4].value, MV_OPD_VAR, -2, 1);
-	ASSERT_EQ(in[5].kind, MV_I_LOAD_AND_DELETE);
+	ASSERT_EQ(in[5].kind, MV_I_DELETE);
 	ASSERT_POS(&in[5], 46, 21);
 	ASSERT_OPD(in[5].key, MV_OPD_VAR, 1, 0);
 	ASSERT_EQ(in[6].kind, MV_I_CLEAR);
@@ -940,6 +940,130 @@ static void int_parsing(void)
 	ASSERT(!ycheck_parse_uint("+1", &u, &range));
 }
 
+/* Text that reaches a terminal holds no control character: each is \xNN
+ * (prose: a tab or line break is a space); names are matched in that form
+ * everywhere.  String keys are data: kept byte for byte. */
+static void control_characters(void)
+{
+	struct scene s;
+	char err[1024];
+	const char *y = "mapviz: 1\n"
+			"title: \"a\\e[31mb\\a\"\n"
+			"summary: \"one\\ttwo\\nthree\\u009b\\x7f\\n\\n\"\n"
+			"chapter: \"\\e7\"\n"
+			"map: {key: string}\n"
+			"locks: [{name: \"m\\eu\"}]\n"
+			"workers:\n"
+			"  - name: \"w\\a\"\n"
+			"    program:\n"
+			"      - lock: {name: \"m\\eu\"}\n"
+			"      - store: {key: \"k\\e$$\", value: 1}\n"
+			"      - repeat: {times: 2, var: i, do: [store: {key: \"\\e$i\", value: 2}]}\n"
+			"      - close: {signal: \"s\\u0085\"}\n"
+			"schedule: {policy: script, script: [\"w\\a*2\", \"w\\x07\"]}\n"
+			"notes: [{at: 1, say: \"\\e]0;x\\a\"}]\n"
+			"expect: {message: \"m\\e\", leaked: [\"w\\a\"]}\n";
+	if (load_text(y, &s, err, sizeof err))
+		unit_fail(__FILE__, __LINE__, "%s", err);
+	ASSERT_STR(s.title, "a\\x1b[31mb\\x07");
+	ASSERT_STR(s.summary, "one two three\\x9b\\x7f");
+	ASSERT_STR(s.chapter, "\\x1b7");
+	ASSERT_STR(s.spec.locks[0].name, "m\\x1bu");
+	ASSERT_STR(s.spec.workers[0].name, "w\\x07");
+	ASSERT_STR(s.spec.signals[0], "s\\x85");
+	ASSERT_STR(s.notes[0].say, "\\x1b]0;x\\x07");
+	ASSERT_STR(s.expect.message, "m\\x1b");
+	ASSERT_STR(s.expect.leaked[0], "w\\x07");
+	ASSERT_EQ(s.spec.sched.nscript, 3);
+	ASSERT_EQ(s.spec.sched.script[2], 0); /* "w\x07" as text names the worker too */
+	const struct mv_instr *in = s.spec.workers[0].prog.instrs;
+	ASSERT_EQ(in[0].ref, 0);
+	ASSERT_EQ(in[1].key.kind, MV_OPD_STR);
+	ASSERT_STR(pool_str(&s, in[1].key.str), "k\x1b$");
+	ASSERT_EQ(in[3].key.kind, MV_OPD_TEMPLATE);
+	ASSERT_STR(pool_str(&s, in[3].key.str), "\x1b$0");
+	scene_free(&s);
+	/* error messages quote what they found without control characters */
+	ERR_AT(H W "      - store: {key: 1, value: \"\\u009b1\"}\n", "\"\\u009b", "found '\\x9b1' for store.value");
+	/* a file name may hold anything too */
+	char path[64];
+	write_tmp(H ONE_WORKER, strlen(H ONE_WORKER), path, sizeof path);
+	char odd[80];
+	snprintf(odd, sizeof odd, "/tmp/mapviz-\x1b[2J-%d.yaml", (int)getpid());
+	ASSERT_EQ(rename(path, odd), 0);
+	int rc = scene_load(odd, &s, err, sizeof err);
+	unlink(odd);
+	if (rc)
+		unit_fail(__FILE__, __LINE__, "%s", err);
+	ASSERT(strncmp(s.name, "mapviz-\\x1b[2J-", 15) == 0);
+	scene_free(&s);
+}
+
+/* A worker name with '*' cannot be said in schedule.script: refused where it is defined. */
+static void worker_name_star(void)
+{
+	ERR_AT(H "workers:\n  - {name: \"a*2\", program: []}\nschedule: {policy: script, script: [\"a*2\"]}\n", "*2\"",
+	       "found '*' in worker name 'a*2', expected a worker name without '*'");
+	ERR_AT(H "workers:\n  - {name: x*, program: []}\n", "*,", "found '*' in worker name 'x*'");
+}
+
+/* What the engine would refuse to run is refused by the loader, at the op. */
+static void runnable(void)
+{
+	ERR_AT(H W "      - len:\n      - load_or_store: {key: 1, value: 2}\n", "load_or_store",
+	       "found load_or_store with map.impl gomap, expected an op that map supports (load_or_store, "
+	       "load_and_delete, swap, compare_and_swap and compare_and_delete need map.impl syncmap)");
+	ERR_AT(H "map: {impl: sharded}\n" W "      - load_and_delete: {key: 1}\n", "load_and_delete",
+	       "found load_and_delete with map.impl sharded");
+	ERR_AT(H "map: {impl: syncmap}\n" W "      - load_or_store: {key: 1, value: 2}\n      - len: {}\n", "len",
+	       "found len with map.impl syncmap, expected an op that map supports (sync.Map has no Len");
+	ERR_AT(H "map: {impl: syncmap}\n" W "      - range: {do: [clear: ~]}\n", "clear", "found clear with map.impl syncmap");
+	/* 64 signals load; the 65th is refused where it is first named */
+	char y[4096];
+	size_t o = (size_t)snprintf(y, sizeof y, "%s", H W);
+	for (int i = 0; i < 64; i++)
+		o += (size_t)snprintf(y + o, sizeof y - o, "      - close: {signal: s%d}\n", i);
+	struct scene s;
+	char err[1024];
+	if (load_text(y, &s, err, sizeof err))
+		unit_fail(__FILE__, __LINE__, "%s", err);
+	ASSERT_EQ(s.spec.nsignals, 64);
+	scene_free(&s);
+	snprintf(y + o, sizeof y - o, "      - wait: {signal: s0}\n      - wait: {signal: last}\n");
+	ERR_AT(y, "last", "found a 65th signal 'last', expected at most 64 signals in a scene");
+}
+
+/* scene_load_buf: from memory (no NUL after the text), named by a path. */
+static void load_from_memory(void)
+{
+	const char *y = H ONE_WORKER "notes: [{at: 3, say: hi}, {on: fatal, say: bye}]\n"
+			"schedule: {policy: script, script: [a, \"a*3\"]}\n";
+	size_t n = strlen(y);
+	char *buf = malloc(n);
+	ASSERT(buf);
+	memcpy(buf, y, n);
+	struct scene s;
+	char err[1024];
+	if (scene_load_buf("mem/scene.yaml", buf, n, &s, err, sizeof err))
+		unit_fail(__FILE__, __LINE__, "%s", err);
+	ASSERT_STR(s.path, "mem/scene.yaml");
+	ASSERT_STR(s.name, "scene");
+	/* where notes and script entries stand, for check's warnings */
+	ASSERT_EQ(s.notes[0].at.line, 4);
+	ASSERT_EQ(s.notes[0].at.col, 14);
+	ASSERT_EQ(s.notes[0].say_pos.col, 22);
+	ASSERT_EQ(s.notes[1].at.col, 32);
+	ASSERT_EQ(s.nscript, 2);
+	ASSERT_EQ(s.script[1].first, 1);
+	ASSERT_EQ(s.script[1].n, 3);
+	ASSERT_EQ(s.script[1].pos.line, 5);
+	ASSERT_EQ(s.script[1].pos.col, 40);
+	scene_free(&s);
+	ASSERT_EQ(scene_load_buf("mem/bad.yaml", buf, n - 10, &s, err, sizeof err), -1);
+	ASSERT(strncmp(err, "mem/bad.yaml:", 13) == 0);
+	free(buf);
+}
+
 const struct unit_test scene_tests[] = {
 	UNIT(full_fixture),
 	UNIT(defaults),
@@ -963,5 +1087,9 @@ const struct unit_test scene_tests[] = {
 	UNIT(status_names),
 	UNIT(name_from_path),
 	UNIT(int_parsing),
+	UNIT(control_characters),
+	UNIT(worker_name_star),
+	UNIT(runnable),
+	UNIT(load_from_memory),
 	{0},
 };

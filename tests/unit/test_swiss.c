@@ -1071,6 +1071,72 @@ static void iteration_dir_growth(void)
 	swiss_done(&m);
 }
 
+/* SW6.12, SW6.13: Next's slow path moves the cursor on to the next slot
+ * that was full when it returned, so a key written between the two is not
+ * returned. */
+static void iteration_cursor_preadvance(void)
+{
+	struct swmap m = new_map(9); /* 16 slots, 2 groups */
+	uint64_t h[8];
+	for (int i = 0; i < 6; i++) { /* A B C D X G in group 0, slots 0..5 */
+		h[i] = HS(0, 0, (uint8_t)(0x10 + i), (uint64_t)(100 + i));
+		store_h(&m, 100 + i, i, h[i]);
+	}
+	ASSERT(delete_h(&m, 101, h[1]));
+	ASSERT(delete_h(&m, 102, h[2]));
+	ASSERT(delete_h(&m, 104, h[4]));
+	struct sw_op it;
+	sw_op_iter_init(&it, 0, 0);
+	ASSERT(iter_next(&m, &it));
+	ASSERT_EQ(it.result_key, 100); /* the fast path, slot 0 */
+	ASSERT(iter_next(&m, &it));
+	ASSERT_EQ(it.result_key, 103); /* the slow path, slot 3 */
+	ASSERT_EQ(it.it.entry_idx, 5); /* already at G, the next full slot */
+	for (int i = 0; i < 3; i++) /* into slots 1, 2 and 4 */
+		store_h(&m, 200 + i, 0, HS(0, 0, (uint8_t)(0x30 + i), (uint64_t)(200 + i)));
+	ASSERT_EQ(grp(&m, m.dir[0], 0)->slots[4].key, 202);
+	int n = 0;
+	while (iter_next(&m, &it)) {
+		ASSERT(it.result_key != 202);
+		if (n++ == 0)
+			ASSERT_EQ(it.result_key, 105);
+	}
+	ASSERT_EQ(n, 1);
+	swiss_done(&m);
+}
+
+/* SW6.12, VER.13: a table map is cleared in place mid-loop: none of the old
+ * entries comes back, and only new keys in slots not yet visited do. */
+static void iteration_across_clear(void)
+{
+	static bool seen[3000];
+	memset(seen, 0, sizeof seen);
+	struct swmap m = new_map(0);
+	for (int64_t k = 1; k <= 300; k++)
+		ASSERT(swiss_store(&m, k, k));
+	struct sw_op it, op;
+	sw_op_iter_init(&it, 40, 0);
+	for (int i = 0; i < 100; i++) {
+		ASSERT(iter_next(&m, &it));
+		seen[it.result_key] = true;
+	}
+	uint64_t seq = m.clear_seq;
+	sw_op_clear_init(&op);
+	ASSERT(swiss_run(&m, &op, NULL));
+	ASSERT_EQ(m.clear_seq, seq + 1);
+	for (int64_t k = 1000; k < 1040; k++)
+		ASSERT(swiss_store(&m, k, k));
+	int fresh = 0;
+	while (iter_next(&m, &it)) {
+		ASSERT(it.result_key >= 1000); /* nothing from before the clear */
+		ASSERT(!seen[it.result_key]);
+		seen[it.result_key] = true;
+		fresh++;
+	}
+	ASSERT(fresh < 40);
+	swiss_done(&m);
+}
+
 /* ---- SW8: clear and reseeding ---- */
 
 /* SW8.1-SW8.5, VER.10. */
@@ -1717,6 +1783,8 @@ const struct unit_test swiss_tests[] = {
 	UNIT(iteration_across_grow),
 	UNIT(iteration_across_split),
 	UNIT(iteration_dir_growth),
+	UNIT(iteration_cursor_preadvance),
+	UNIT(iteration_across_clear),
 	UNIT(clear_rules),
 	UNIT(delete_to_empty_reseeds),
 	UNIT(nil_map),
