@@ -56,8 +56,16 @@ struct scene_script_entry {
 };
 
 /* An expected value of the final map header (expect.state); -1 = unchecked. */
+/* The header fields expect.state may name, in one table: each engine
+ * answers for its own (mapeng.h header_field). */
+#define SCENE_STATE_FIELDS(X)                                               \
+	X(count) X(B) X(flags) X(noverflow) X(nevacuate)                    \
+	X(used) X(globalDepth) X(dirLen) X(clearSeq) X(tables)
+
 struct scene_expect_state {
-	int64_t count, B, flags, noverflow, nevacuate;
+#define SCENE_STATE_MEMBER(name) int64_t name;
+	SCENE_STATE_FIELDS(SCENE_STATE_MEMBER)
+#undef SCENE_STATE_MEMBER
 };
 
 struct scene_expect {
@@ -75,6 +83,21 @@ struct scene_expect {
 	uint32_t line;                 /* where `expect:` stands */
 };
 
+/* What a scene says for one Go release other than its own (versions:):
+ * its expect, schedule and notes replace the scene's when a run models
+ * that release (--go). */
+struct scene_version {
+	enum mv_go go;
+	bool has_expect, has_sched, has_notes;
+	struct scene_expect expect;
+	struct mv_sched_spec sched;
+	const struct scene_script_entry *script;
+	uint32_t nscript;
+	struct scene_note *notes;
+	uint32_t nnotes;
+	uint32_t line;
+};
+
 struct scene {
 	char *path;           /* as given on the command line */
 	const char *name;     /* file name without directory and .yaml */
@@ -90,8 +113,18 @@ struct scene {
 	struct scene_pos summary_pos;
 	const struct scene_script_entry *script; /* schedule.script as written */
 	uint32_t nscript;
+	enum mv_go go;        /* the scene's own go: (spec.map.go is what runs) */
+	struct scene_version *versions;
+	uint32_t nversions;
 	void *priv;           /* the loader's allocations */
 };
+
+/* Make the scene model release go (--go): spec.map.go, and the expect,
+ * schedule and notes of its versions: block for go if it has one.  On a
+ * release that is not its own and has no block, captions tied to a step
+ * are dropped (the steps differ), event captions stay. */
+void scene_select_go(struct scene *sc, enum mv_go go);
+
 
 /*
  * Load and validate the scene at path.  On success return 0 and fill *out

@@ -156,7 +156,9 @@ struct y_note {
 };
 
 struct y_state {
-	int64_t *count, *B, *flags, *noverflow, *nevacuate;
+#define Y_STATE_MEMBER(name) int64_t *name;
+	SCENE_STATE_FIELDS(Y_STATE_MEMBER)
+#undef Y_STATE_MEMBER
 };
 
 struct y_expect {
@@ -169,6 +171,14 @@ struct y_expect {
 	unsigned no_events_count;
 	char **leaked;
 	unsigned leaked_count;
+};
+
+struct y_version { /* one entry of versions: */
+	char *go;
+	struct y_sched *schedule;
+	struct y_note *notes;
+	unsigned notes_count;
+	struct y_expect *expect;
 };
 
 struct y_scene {
@@ -188,6 +198,8 @@ struct y_scene {
 	char **breakpoints;
 	unsigned breakpoints_count;
 	struct y_expect *expect;
+	struct y_version *versions;
+	unsigned versions_count;
 };
 
 /* ---- the schema --------------------------------------------------------- */
@@ -400,11 +412,9 @@ static const cyaml_schema_value_t note_entry = {
 };
 
 static const cyaml_schema_field_t state_fields[] = {
-	CYAML_FIELD_INT_PTR("count", OPT, struct y_state, count),
-	CYAML_FIELD_INT_PTR("B", OPT, struct y_state, B),
-	CYAML_FIELD_INT_PTR("flags", OPT, struct y_state, flags),
-	CYAML_FIELD_INT_PTR("noverflow", OPT, struct y_state, noverflow),
-	CYAML_FIELD_INT_PTR("nevacuate", OPT, struct y_state, nevacuate),
+#define STATE_FIELD(name) CYAML_FIELD_INT_PTR(#name, OPT, struct y_state, name),
+	SCENE_STATE_FIELDS(STATE_FIELD)
+#undef STATE_FIELD
 	CYAML_FIELD_END,
 };
 
@@ -419,6 +429,18 @@ static const cyaml_schema_field_t expect_fields[] = {
 	CYAML_FIELD_SEQUENCE("leaked", OPT | CYAML_FLAG_POINTER, struct y_expect, leaked, &name_entry, 0,
 			     CYAML_UNLIMITED),
 	CYAML_FIELD_END,
+};
+
+static const cyaml_schema_field_t version_fields[] = {
+	CYAML_FIELD_STRING_PTR("go", CYAML_FLAG_POINTER, struct y_version, go, 1, 16),
+	CYAML_FIELD_MAPPING_PTR("schedule", OPT, struct y_version, schedule, sched_fields),
+	CYAML_FIELD_SEQUENCE("notes", OPT | CYAML_FLAG_POINTER, struct y_version, notes, &note_entry, 0,
+			     CYAML_UNLIMITED),
+	CYAML_FIELD_MAPPING_PTR("expect", OPT, struct y_version, expect, expect_fields),
+	CYAML_FIELD_END,
+};
+static const cyaml_schema_value_t version_entry = {
+	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct y_version, version_fields),
 };
 
 static const cyaml_schema_field_t top_fields[] = {
@@ -438,6 +460,8 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_SEQUENCE("breakpoints", OPT | CYAML_FLAG_POINTER, struct y_scene, breakpoints, &name_entry,
 			     0, CYAML_UNLIMITED),
 	CYAML_FIELD_MAPPING_PTR("expect", OPT, struct y_scene, expect, expect_fields),
+	CYAML_FIELD_SEQUENCE("versions", OPT | CYAML_FLAG_POINTER, struct y_scene, versions, &version_entry, 0,
+			     MV_GO__COUNT),
 	CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t top_schema = {
@@ -1624,7 +1648,9 @@ static int load_expect(struct ld *L, const struct y_expect *y)
 {
 	struct scene_expect *x = &L->s->expect;
 	uint32_t xn = ytree_get(&L->t, L->root, "expect");
-	x->state.count = x->state.B = x->state.flags = x->state.noverflow = x->state.nevacuate = -1;
+#define STATE_UNSET(name) x->state.name = -1;
+	SCENE_STATE_FIELDS(STATE_UNSET)
+#undef STATE_UNSET
 	if (!y)
 		return 0;
 	x->line = L->t.nodes[ytree_key(&L->t, L->root, "expect")].line;
@@ -1640,12 +1666,11 @@ static int load_expect(struct ld *L, const struct y_expect *y)
 			const int64_t *v;
 			int64_t *out;
 		} f[] = {
-			{"count", y->state->count, &x->state.count},
-			{"B", y->state->B, &x->state.B},
-			{"flags", y->state->flags, &x->state.flags},
-			{"noverflow", y->state->noverflow, &x->state.noverflow},
-			{"nevacuate", y->state->nevacuate, &x->state.nevacuate},
+#define STATE_ROW(name) {#name, y->state->name, &x->state.name},
+			SCENE_STATE_FIELDS(STATE_ROW)
+#undef STATE_ROW
 		};
+		const struct mv_mapeng *eng = mv_mapeng_for(L->go);
 		for (size_t i = 0; i < N_ELEMS(f); i++) {
 			if (!f[i].v)
 				continue;
@@ -1653,6 +1678,18 @@ static int load_expect(struct ld *L, const struct y_expect *y)
 				char label[32];
 				snprintf(label, sizeof label, "expect.state.%s", f[i].key);
 				return range_error(L, ytree_get(&L->t, stn, f[i].key), label, 0, INT64_MAX);
+			}
+			bool known = false;
+			for (const char *const *n = eng->state_fields; *n; n++)
+				known |= strcmp(*n, f[i].key) == 0;
+			if (!known) {
+				char list[160] = "";
+				for (const char *const *n = eng->state_fields; *n; n++)
+					snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+						 n == eng->state_fields ? "" : ", ", *n);
+				return fail(L, ytree_key(&L->t, stn, f[i].key),
+					    "found expect.state.%s in a Go %s scene, expected one of Go %s's map: %s",
+					    f[i].key, mv_go_name(L->go), mv_go_name(L->go), list);
 			}
 			*f[i].out = *f[i].v;
 		}
@@ -1680,6 +1717,105 @@ static int load_expect(struct ld *L, const struct y_expect *y)
 	return 0;
 }
 
+/* versions: [{go: "1.26", expect: ..., schedule: ..., notes: ...}]: each
+ * entry is loaded like the scene's own blocks (with the entry as the root
+ * they are read from) and kept aside; scene_select_go swaps them in. */
+static int load_versions(struct ld *L, const struct y_scene *y)
+{
+	struct scene *s = L->s;
+	if (!y->versions_count)
+		return 0;
+	uint32_t vn = ytree_get(&L->t, L->root, "versions");
+	s->versions = arena_array(L->priv, y->versions_count, sizeof *s->versions);
+	s->nversions = y->versions_count;
+	/* what the scene's own blocks loaded, restored after each entry */
+	const struct scene_expect own_expect = s->expect;
+	const struct mv_sched_spec own_sched = s->spec.sched;
+	const struct scene_script_entry *own_script = s->script;
+	uint32_t own_nscript = s->nscript;
+	struct scene_note *own_notes = s->notes;
+	uint32_t own_nnotes = s->nnotes;
+	const uint32_t root = L->root;
+	const enum mv_go own_go = L->go;
+	int rc = 0;
+	uint32_t e = vn + 1;
+	for (unsigned i = 0; i < y->versions_count && !rc; i++, e = L->t.nodes[e].end) {
+		const struct y_version *yv = &y->versions[i];
+		struct scene_version *v = &s->versions[i];
+		uint32_t gn = ytree_get(&L->t, e, "go");
+		char q[96];
+		if (!mv_go_parse(yv->go, &v->go) || v->go == own_go) {
+			rc = fail(L, gn, "found go %s in versions, expected a release other than the scene's own "
+				  "(\"1.19\" or \"1.26\")", q_node(L, gn, q, sizeof q));
+			break;
+		}
+		for (unsigned k = 0; k < i; k++)
+			if (s->versions[k].go == v->go) {
+				rc = fail(L, gn, "found go %s twice in versions, expected one entry per release",
+					  q_node(L, gn, q, sizeof q));
+				break;
+			}
+		if (rc)
+			break;
+		v->line = L->t.nodes[e].line;
+		L->root = e;
+		L->go = v->go;
+		memset(&s->expect, 0, sizeof s->expect);
+		v->has_expect = yv->expect != NULL;
+		v->has_sched = yv->schedule != NULL;
+		v->has_notes = yv->notes_count > 0 || ytree_get(&L->t, e, "notes") != YTREE_NONE;
+		struct y_scene notes_only = {.notes = yv->notes, .notes_count = yv->notes_count};
+		rc = load_expect(L, yv->expect) || (yv->schedule && load_schedule(L, yv->schedule)) ||
+		     (v->has_notes && load_notes(L, &notes_only));
+		v->expect = s->expect;
+		v->sched = s->spec.sched;
+		v->script = s->script;
+		v->nscript = s->nscript;
+		v->notes = s->notes;
+		v->nnotes = s->nnotes;
+		L->root = root;
+		L->go = own_go;
+		s->expect = own_expect;
+		s->spec.sched = own_sched;
+		s->script = own_script;
+		s->nscript = own_nscript;
+		s->notes = own_notes;
+		s->nnotes = own_nnotes;
+	}
+	return rc ? -1 : 0;
+}
+
+void scene_select_go(struct scene *sc, enum mv_go go)
+{
+	sc->spec.map.go = go;
+	if (go == sc->go)
+		return;
+	for (uint32_t i = 0; i < sc->nversions; i++) {
+		struct scene_version *v = &sc->versions[i];
+		if (v->go != go)
+			continue;
+		if (v->has_expect)
+			sc->expect = v->expect;
+		if (v->has_sched) {
+			sc->spec.sched = v->sched;
+			sc->script = v->script;
+			sc->nscript = v->nscript;
+		}
+		if (v->has_notes) {
+			sc->notes = v->notes;
+			sc->nnotes = v->nnotes;
+			return;
+		}
+		break;
+	}
+	/* captions tied to a step describe the scene's own release's steps */
+	uint32_t k = 0;
+	for (uint32_t i = 0; i < sc->nnotes; i++)
+		if (sc->notes[i].on_event)
+			sc->notes[k++] = sc->notes[i];
+	sc->nnotes = k;
+}
+
 static int convert(struct ld *L, const struct y_scene *y)
 {
 	struct scene *s = L->s;
@@ -1696,8 +1832,11 @@ static int convert(struct ld *L, const struct y_scene *y)
 			    "(the Swiss-table map of Go 1.24+)", q_node(L, gn, q, sizeof q));
 	}
 	s->spec.map.go = L->go;
+	s->go = L->go;
 	if (load_map(L, y->map) || load_locks(L, y) || load_workers(L, y) || load_schedule(L, y->schedule) ||
 	    load_notes(L, y))
+		return -1;
+	if (load_versions(L, y))
 		return -1;
 	if (y->breakpoints_count &&
 	    event_list(L, y->breakpoints, y->breakpoints_count, ytree_get(&L->t, L->root, "breakpoints"),

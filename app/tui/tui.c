@@ -192,7 +192,7 @@ int tui_open_scene(struct tui *t, const char *path, char *err, size_t errlen)
 	if (scene_load(path, &sc, err, errlen) != 0)
 		return -1;
 	if (t->has_go)
-		sc.spec.map.go = t->go;
+		scene_select_go(&sc, t->go);
 	struct timeline tl;
 	enum mv_status st = tl_init(&tl, &sc);
 	if (st != MV_OK) {

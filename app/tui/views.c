@@ -1667,10 +1667,7 @@ void tui_render(struct tui *t)
 	bool lonly = locks_only(t);
 	int top = 1;
 	if (!lonly) {
-		if (w->sm)
-			tui_mapview_of(t)->draw_header(t, 1);
-		else
-			tui_mapview_of(t)->draw_header(t, 1);
+		tui_mapview_of(t)->draw_header(t, 1); /* the map's, or the sync.Map's */
 		top = 3;
 	}
 	int cap_h = H >= 30 ? 2 : 1;

@@ -2,6 +2,7 @@
  * The classic engine's row in the map-engine table (mapeng.h): Go 1.19's
  * bucket map (gomap) behind the seam.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "engine/classic/gomap.h"
@@ -113,6 +114,8 @@ static bool eng_header_field(const void *mp, const char *name, int64_t *v)
 	return true;
 }
 
+static const char *const state_fields[] = {"count", "B", "flags", "noverflow", "nevacuate", NULL};
+
 const struct mv_mapeng mv_classic_engine = {
 	.id = MV_ENGINE_CLASSIC,
 	.name = "classic",
@@ -128,4 +131,5 @@ const struct mv_mapeng mv_classic_engine = {
 	.runtime_bytes = eng_runtime_bytes,
 	.model_bytes = eng_model_bytes,
 	.header_field = eng_header_field,
+	.state_fields = state_fields,
 };

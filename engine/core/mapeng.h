@@ -106,6 +106,8 @@ struct mv_mapeng {
 	/* The header field called name ("count", "B", "globalDepth"...) as
 	 * scenes' expect.state names it; false if this engine has none. */
 	bool (*header_field)(const void *m, const char *name, int64_t *value);
+	/* Those names, NULL-terminated (the loader checks a scene's against it). */
+	const char *const *state_fields;
 };
 
 #endif

@@ -2,6 +2,7 @@
  * The Swiss engine's row in the map-engine table (mapeng.h): Go 1.26's
  * Swiss-table map (swiss.h) behind the seam.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "engine/core/mapeng.h"
@@ -124,6 +125,8 @@ static bool eng_header_field(const void *mp, const char *name, int64_t *v)
 	return true;
 }
 
+static const char *const state_fields[] = {"count", "used", "globalDepth", "dirLen", "clearSeq", "tables", NULL};
+
 const struct mv_mapeng mv_swiss_engine = {
 	.id = MV_ENGINE_SWISS,
 	.name = "swiss",
@@ -139,4 +142,5 @@ const struct mv_mapeng mv_swiss_engine = {
 	.runtime_bytes = eng_runtime_bytes,
 	.model_bytes = eng_model_bytes,
 	.header_field = eng_header_field,
+	.state_fields = state_fields,
 };

@@ -104,6 +104,24 @@ msg=$("$BIN" check "$tmp/i.yaml" 2>&1)
 [ $? -eq 1 ] && printf '%s\n' "$msg" | grep -q 'i.yaml:6:17: found range.iter in a Go 1.19 scene' &&
 	ok "iter: pins are refused in a Go 1.19 scene" || no "iter in 1.19: $msg"
 
+# expect.state names the fields of the scene's own runtime; versions: says
+# what the scene must do on the other one
+printf 'mapviz: 1\ngo: "1.26"\ntitle: t\nworkers:\n  - name: a\n    program:\n      - store: {key: 1, value: 2}\nexpect:\n  state: {count: 1, B: 0}\n' >"$tmp/s.yaml"
+msg=$("$BIN" check "$tmp/s.yaml" 2>&1)
+[ $? -eq 1 ] && printf '%s\n' "$msg" | grep -q "s.yaml:9:21: found expect.state.B in a Go 1.26 scene, expected one of Go 1.26's map: count, used, globalDepth" &&
+	ok "check refuses a Go 1.19 header field in a Go 1.26 scene" || no "foreign state field: $msg"
+printf 'mapviz: 1\ngo: "1.26"\ntitle: t\nworkers:\n  - name: a\n    program:\n      - store: {key: 1, value: 2}\nversions:\n  - go: "1.26"\n' >"$tmp/v2.yaml"
+msg=$("$BIN" check "$tmp/v2.yaml" 2>&1)
+[ $? -eq 1 ] && printf '%s\n' "$msg" | grep -q 'v2.yaml:9:9: found go 1.26 in versions, expected a release other than' &&
+	ok "versions: must name another release" || no "versions own release: $msg"
+"$BIN" test --go 1.26 >"$tmp/t26" 2>&1 && tail -n 1 "$tmp/t26" | grep -q ', 0 failed' &&
+	ok "every bundled scene passes its expect on Go 1.26 ($(tail -n 1 "$tmp/t26"))" || no "test --go 1.26: $(grep FAIL "$tmp/t26" | head -3)"
+"$BIN" test --go 1.19 >"$tmp/t19" 2>&1 && tail -n 1 "$tmp/t19" | grep -q ', 0 failed' &&
+	ok "every bundled scene passes its expect on Go 1.19 ($(tail -n 1 "$tmp/t19"))" || no "test --go 1.19: $(grep FAIL "$tmp/t19" | head -3)"
+out=$("$BIN" tour --go 1.26 --dump --step 229 2>&1)
+printf '%s\n' "$out" | grep -q 'old ones have moved' && no "a Go 1.19 step caption shows on Go 1.26" ||
+	ok "captions tied to Go 1.19's steps do not show on Go 1.26"
+
 # every bundled scene whose lesson is not about buckets passes on Go 1.26 too
 for s in concurrent-writes concurrent-writes-avoided read-write rlock-lock writer-preference safemap-mutex \
 	safemap-rwmutex sharded nil-map len-delete-write; do
