@@ -145,7 +145,7 @@ run: all
 	./mapviz scenes/tour.yaml
 
 clean:
-	rm -rf build build-asan build-tsan mapviz
+	rm -rf build build-asan build-tsan build-fuzz mapviz
 
 -include $(shell find build build-asan build-tsan -name '*.d' 2>/dev/null)
 
