@@ -320,7 +320,8 @@ struct sw_op {
 	int32_t clear_last;      /* clear: lastTab, -1 none */
 	struct sw_rehash rh;
 	/* results */
-	bool found;              /* lookup hit / delete removed / iter produced */
+	bool found;              /* lookup hit / assign updated / delete removed /
+				    iter produced */
 	int64_t result;          /* lookup: value; len: used; iter: value */
 	int64_t result_key;      /* iter: key */
 	uint32_t steps;          /* phases run so far */
