@@ -49,7 +49,10 @@ int load_scene_arg(const char *arg, struct scene *sc)
 	char path[4096], err[1024];
 	scenes_resolve(arg, path, sizeof path);
 	if (scene_load(path, sc, err, sizeof err) != 0) {
+		char near[128];
 		fprintf(stderr, "%s\n", err);
+		if (!strchr(arg, '/') && scenes_suggest(arg, near, sizeof near) == 0)
+			fprintf(stderr, "did you mean '%s'? (mapviz list shows the bundled scenes)\n", near);
 		return -1;
 	}
 	return 0;
@@ -351,24 +354,5 @@ int cmd_list(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	size_t n;
-	char **v = scenes_list(&n);
-	if (!v) {
-		fprintf(stderr, "mapviz list: no bundled scenes found (set MAPVIZ_SCENES)\n");
-		return 1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct scene sc;
-		char err[1024];
-		if (scene_load(v[i], &sc, err, sizeof err) == 0) {
-			printf("%-22s %s%s%s%s\n%-22s   %s\n", sc.name, sc.title, sc.chapter ? "  [ch. " : "",
-			       sc.chapter ? sc.chapter : "", sc.chapter ? "]" : "", "", sc.summary ? sc.summary : "");
-			scene_free(&sc);
-		} else {
-			fprintf(stderr, "%s\n", err);
-		}
-		free(v[i]);
-	}
-	free(v);
-	return 0;
+	return scenes_print_list(stdout);
 }

@@ -137,6 +137,7 @@ static const struct {
     {"S5", "Swiss tables: range while growing"},
     {"S6", "Swiss tables: clear"},
     {"S7", "Swiss tables: races"},
+    {"S8", "sync.Map on Go 1.24+: a hash trie"},
 };
 
 const char *scenes_chapter_name(const char *chapter)

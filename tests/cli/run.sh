@@ -44,7 +44,7 @@ expect_rc "check --help exits 0" 0 "$BIN" check --help
 expect_rc "test --help exits 0" 0 "$BIN" test --help
 expect_rc "check a bundled scene by name" 0 "$BIN" check tour
 expect_rc "list exits 0" 0 "$BIN" list
-grep -q '^tour ' "$tmp/out" && ok "list shows the tour" || no "list: $(cat "$tmp/out")"
+grep -q '^  tour ' "$tmp/out" && ok "list shows the tour" || no "list: $(cat "$tmp/out")"
 
 for sc in tour cli-two-writers cli-nil-map cli-strings; do
 	f=$sc
@@ -92,7 +92,7 @@ cmp -s "$tmp/s6a.jsonl" "$tmp/s6b.jsonl" && ! cmp -s "$tmp/s6a.jsonl" "$tmp/s7.j
 # make install: the binary finds its scenes relative to itself.
 top=$(cd "$here/../.." && pwd)
 if make -s -C "$top" install PREFIX="$tmp/inst" >"$tmp/inst.log" 2>&1; then
-	n_installed=$(cd / && env -u MAPVIZ_SCENES "$tmp/inst/bin/mapviz" list 2>/dev/null | grep -c '^[a-z]')
+	n_installed=$(cd / && env -u MAPVIZ_SCENES "$tmp/inst/bin/mapviz" list 2>/dev/null | grep -c '^  [a-z]')
 	n_bundled=$(ls "$top"/scenes/*.yaml | wc -l)
 	[ "$n_installed" -eq "$n_bundled" ] && ok "installed binary lists its $n_bundled scenes" \
 		|| no "installed binary lists $n_installed scenes, want $n_bundled"
@@ -215,7 +215,7 @@ grep -qF 'main.w\x1b[31m()' "$tmp/err" && grep -qF 'main.x\x07()' "$tmp/err" \
 	&& ok "the crash report shows worker names' control characters as \\xNN" \
 	|| no "crash report: $(cat "$tmp/err")"
 MAPVIZ_SCENES="$tmp/esc" "$BIN" list >"$tmp/out" 2>"$tmp/err"
-if no_controls "$tmp/out" 2>"$tmp/why" && grep -qF 'evil \x1b]0;pwned\x07 title  [ch. \x1b[1m9]' "$tmp/out"; then
+if no_controls "$tmp/out" 2>"$tmp/why" && grep -qF '\x1b[1m9' "$tmp/out" && grep -qF 'evil \x1b]0;pwned\x07 title' "$tmp/out"; then
 	ok "list shows the title, chapter and summary without control characters"
 else
 	no "list: $(cat "$tmp/why") $(cat "$tmp/out")"
