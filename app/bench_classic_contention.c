@@ -3,7 +3,7 @@
  *
  *   mapviz bench contention --impl mutex|rwmutex|syncmap|sharded
  *       [--threads T] [--read-pct R] [--mode update|churn] [--keys K]
- *       [--seconds S]
+ *       [--seconds S] [--go 1.19|1.26]
  *
  * K keys mv_splitmix64(i) -> i, i in [0, K), are stored first (one thread,
  * before the clock starts).  Then T pthreads run truly in parallel for S
@@ -21,6 +21,10 @@
  * a golock RWMutex, reads under RLock; syncmap = a gosyncmap; sharded = 16
  * gomaps each behind its own RWMutex (each shard on its own cache lines),
  * shard = mv_splitmix64(key) & 15.  bench/go/contention is the same in Go.
+ * --go 1.26 (syncmap only) runs Go 1.26's sync.Map instead, a HashTrieMap
+ * (engine/bench/gotrie.h): lock-free loads, a Mutex per trie node; its
+ * lock_waits sum every node's.  --go 1.19, the default, is Go 1.19's
+ * read/dirty sync.Map (engine/classic/gosyncmap.h).
  *
  * Prints "ops_per_sec N" (all threads' operations divided by the wall time
  * between the start and the stop signal), "lock_waits N" (semacquires that
@@ -49,9 +53,11 @@
 #include <time.h>
 
 #include "engine/bench/golock.h"
+#include "engine/bench/gotrie.h"
 #include "engine/classic/gomap.h"
 #include "engine/classic/gosyncmap.h"
 #include "engine/core/rng.h"
+#include "engine/core/spec.h"
 
 #define CONT_SHARDS 16
 #define CONT_MAX_THREADS 1024
@@ -62,7 +68,8 @@
 	X(MUTEX, "mutex")                                                   \
 	X(RWMUTEX, "rwmutex")                                               \
 	X(SYNCMAP, "syncmap")                                               \
-	X(SHARDED, "sharded")
+	X(SHARDED, "sharded")                                               \
+	X(TRIE, "syncmap")    /* --go 1.26 */
 
 enum cont_impl {
 #define CONT_IMPL_ENUM(name, str) CI_##name,
@@ -81,6 +88,7 @@ struct cont_cfg {
 	enum cont_impl impl;
 	int64_t threads, read_pct, keys;
 	bool churn;
+	enum mv_go go;
 	uint64_t ns; /* duration */
 };
 
@@ -103,6 +111,7 @@ struct cont_shared {
 	struct cont_shard *rw;   /* rwmutex: one shard */
 	struct cont_shard *sh;   /* sharded: CONT_SHARDS */
 	struct gosyncmap *sm;    /* syncmap */
+	struct gotrie *tr;       /* syncmap --go 1.26 */
 };
 
 struct cont_worker {
@@ -110,6 +119,7 @@ struct cont_worker {
 	uint32_t id;
 	struct cont_shared *sh;
 	struct gsm_thread *gt;
+	struct gt_thread *tt;
 	uint64_t ops;
 	uint64_t sum;
 };
@@ -252,11 +262,32 @@ static void *run_syncmap(void *arg)
 	return NULL;
 }
 
+static void *run_trie(void *arg)
+{
+	struct cont_worker *w = arg;
+	struct gt_thread *t = w->tt;
+	CONT_LOOP(w, {
+		if (is_read) {
+			int64_t v;
+			if (gotrie_load(t, key, &v))
+				sum += (uint64_t)v;
+		} else if (!churn) {
+			gotrie_store(t, key, (int64_t)x);
+		} else {
+			gotrie_delete(t, key);
+			gotrie_store(t, key, (int64_t)x);
+		}
+	});
+	gotrie_offline(t);
+	return NULL;
+}
+
 static void *(*const cont_loops[CI__COUNT])(void *) = {
 	[CI_MUTEX] = run_mutex,
 	[CI_RWMUTEX] = run_rwmutex,
 	[CI_SYNCMAP] = run_syncmap,
 	[CI_SHARDED] = run_sharded,
+	[CI_TRIE] = run_trie,
 };
 
 /* ------------------------------------------------------------------ */
@@ -322,6 +353,17 @@ static bool cont_setup(struct cont_shared *sh)
 		gosyncmap_offline(t);
 		break;
 	}
+	case CI_TRIE: {
+		/* handle 0 preloads and checks; 1..T are the workers' */
+		if (!(sh->tr = cont_alloc(sizeof *sh->tr)) ||
+		    gotrie_init(sh->tr, (uint32_t)c->threads + 1, CONT_SEED) != MV_OK)
+			return false;
+		struct gt_thread *t = gotrie_thread(sh->tr, 0);
+		for (int64_t i = 0; i < c->keys; i++)
+			gotrie_store(t, (int64_t)mv_splitmix64((uint64_t)i), i);
+		gotrie_offline(t);
+		break;
+	}
 	case CI__COUNT:
 		return false;
 	}
@@ -385,6 +427,17 @@ static bool cont_check(struct cont_shared *sh, struct golock_counts *sum)
 		gosyncmap_counts(sh->sm, sum, NULL);
 		break;
 	}
+	case CI_TRIE: {
+		struct gt_thread *t = gotrie_thread(sh->tr, 0);
+		struct cont_count cc = {0};
+		gotrie_range(t, count_entry, &cc);
+		count = cc.n;
+		for (int64_t i = 0; i < c->keys; i++)
+			found += gotrie_load(t, (int64_t)mv_splitmix64((uint64_t)i), NULL);
+		gotrie_offline(t);
+		gotrie_counts(sh->tr, sum, NULL);
+		break;
+	}
 	case CI__COUNT:
 		break;
 	}
@@ -415,6 +468,10 @@ static void cont_teardown(struct cont_shared *sh)
 		gosyncmap_done(sh->sm);
 		free(sh->sm);
 	}
+	if (sh->tr) {
+		gotrie_done(sh->tr);
+		free(sh->tr);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -422,12 +479,14 @@ static void cont_teardown(struct cont_shared *sh)
 
 static const char cont_usage[] =
 	"usage: mapviz bench contention --impl mutex|rwmutex|syncmap|sharded [--threads T]\n"
-	"         [--read-pct R] [--mode update|churn] [--keys K] [--seconds S]\n"
+	"         [--read-pct R] [--mode update|churn] [--keys K] [--seconds S] [--go 1.19|1.26]\n"
 	"  T threads (default 2) run for S seconds (default 1, decimals allowed) on a map\n"
 	"  preloaded with K keys (default 10000): R% loads (default 90), the rest stores\n"
 	"  (update) or delete+store pairs (churn) of random keys.  Prints ops_per_sec,\n"
 	"  lock_waits, handoffs, sleeps and fairness (fewest ops of a thread in % of the\n"
-	"  most), one per line.  bench/go/contention is the Go twin.\n";
+	"  most), one per line.  --go 1.26 (syncmap only): Go 1.26's sync.Map, a\n"
+	"  HashTrieMap, instead of Go 1.19's (the default).  bench/go/contention is the\n"
+	"  Go twin.\n";
 
 static bool cont_missing(const char *opt, const char *val)
 {
@@ -465,7 +524,7 @@ static bool cont_parse(int argc, char **argv, struct cont_cfg *c, bool *help)
 {
 	bool have_impl = false;
 	*c = (struct cont_cfg){.impl = CI_MUTEX, .threads = 2, .read_pct = 90, .keys = 10000,
-			       .ns = 1000000000u};
+			       .go = MV_GO_1_19, .ns = 1000000000u};
 	*help = false;
 	for (int i = 1; i < argc; i++) {
 		const char *val;
@@ -476,9 +535,9 @@ static bool cont_parse(int argc, char **argv, struct cont_cfg *c, bool *help)
 			if (cont_missing("--impl", val))
 				return false;
 			int k = 0;
-			while (k < CI__COUNT && strcmp(val, cont_impl_names[k]))
+			while (k < CI_TRIE && strcmp(val, cont_impl_names[k]))
 				k++;
-			if (k == CI__COUNT) {
+			if (k == CI_TRIE) {
 				fprintf(stderr, "mapviz bench contention: bad value for --impl: '%s' (want "
 					"mutex, rwmutex, syncmap or sharded)\n", val);
 				return false;
@@ -506,6 +565,13 @@ static bool cont_parse(int argc, char **argv, struct cont_cfg *c, bool *help)
 		} else if (bench_opt(argc, argv, &i, "--seconds", &val)) {
 			if (!cont_seconds(val, &c->ns))
 				return false;
+		} else if (bench_opt(argc, argv, &i, "--go", &val)) {
+			if (cont_missing("--go", val))
+				return false;
+			if (!mv_go_parse(val, &c->go)) {
+				fprintf(stderr, "mapviz bench contention: --go takes 1.19 or 1.26, found '%s'\n", val);
+				return false;
+			}
 		} else {
 			fprintf(stderr, "mapviz bench contention: unknown option '%s'\n", argv[i]);
 			return false;
@@ -514,6 +580,14 @@ static bool cont_parse(int argc, char **argv, struct cont_cfg *c, bool *help)
 	if (!have_impl) {
 		fprintf(stderr, "mapviz bench contention: --impl is required\n");
 		return false;
+	}
+	if (c->go == MV_GO_1_26) {
+		if (c->impl != CI_SYNCMAP) {
+			fprintf(stderr, "mapviz bench contention: --go 1.26 is modelled for --impl syncmap "
+				"only (Go 1.26's sync.Map, a HashTrieMap)\n");
+			return false;
+		}
+		c->impl = CI_TRIE;
 	}
 	return true;
 }
@@ -549,6 +623,7 @@ int bench_contention(int argc, char **argv)
 		k->id = started;
 		k->sh = sh;
 		k->gt = sh->sm ? gosyncmap_thread(sh->sm, started + 1) : NULL;
+		k->tt = sh->tr ? gotrie_thread(sh->tr, started + 1) : NULL;
 		int err = pthread_create(&k->th, NULL, cont_loops[c->impl], k);
 		if (err) {
 			fprintf(stderr, "mapviz bench contention: pthread_create: %s\n", strerror(err));

@@ -9,6 +9,7 @@
 
 #define TL_CK_BYTES ((uint64_t)256 << 20) /* memory for checkpoints */
 #define TL_CK_MAX 1024
+#define TL_CK_MIN 4 /* checkpoints kept whatever the world's size */
 #define TL_EVERY_MIN 64
 #define TL_FILL 256 /* steps replayed at least by a seek back */
 
@@ -156,13 +157,17 @@ static void ck_push(struct timeline *tl)
 	uint64_t every = TL_EVERY_MIN * (1 + bytes / 65536);
 	tl->every = every > tl->every ? every : tl->every;
 	uint64_t max = TL_CK_BYTES / (bytes ? bytes : 1);
-	tl->ck_max = (uint32_t)(max > TL_CK_MAX           ? TL_CK_MAX
-	                        : max < 2 * TL_RECENT + 8 ? 2 * TL_RECENT + 8
-	                                                  : max);
+	/* The budget rules, even for a huge world: fewer checkpoints (down to
+	 * TL_CK_MIN) and longer replays, never more memory (issue: a 1,000,000
+	 * key map once kept 136 copies).  The most recent ones are kept whole
+	 * while the budget allows TL_RECENT of them. */
+	tl->ck_max = (uint32_t)(max > TL_CK_MAX ? TL_CK_MAX : max < TL_CK_MIN ? TL_CK_MIN : max);
+	tl->budget_bound = max < 2 * TL_RECENT + 8;
 	if (tl->nck <= tl->ck_max)
 		return;
+	uint32_t recent = tl->ck_max / 2 < TL_RECENT ? tl->ck_max / 2 : TL_RECENT;
 	/* thin: drop every other checkpoint older than the most recent ones */
-	uint32_t keep = 1, old_end = tl->nck - TL_RECENT;
+	uint32_t keep = 1, old_end = tl->nck - recent;
 	for (uint32_t k = 1; k < tl->nck; k++) {
 		if (k < old_end && k % 2 == 1) {
 			mv_world_done(&tl->ck[k].w);

@@ -94,6 +94,9 @@ struct timeline {
 	/* checkpoints, by increasing step; ck[0] is step 0 */
 	struct tl_ckpt *ck;
 	uint32_t nck, ck_cap, ck_max;
+	bool budget_bound;  /* the world is so big that the memory budget
+			       (256 MiB of checkpoints) thins them: steps back
+			       replay longer */
 	uint64_t every;
 	/* the event log: a ring of the latest TL_LOG entries */
 	struct tl_entry *log;

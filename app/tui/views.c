@@ -1362,9 +1362,10 @@ static void draw_help(struct tui *t)
 	for (size_t i = 0; i < sizeof gl / sizeof gl[0]; i++)
 		help_row(&h, in.x + 3, tui_glyph(t, gl[i].r), gl[i].r, in.x + 7, gl[i].text, TR_NORMAL, 0);
 	h.lines++;
-	char info[160];
-	snprintf(info, sizeof info, "theme %s · checkpoints %u every %" PRIu64 " steps · %" PRIu64 " KiB",
-	         t->theme.name, t->tl.nck, t->tl.every, tl_memory(&t->tl) / 1024);
+	char info[320];
+	snprintf(info, sizeof info, "theme %s · checkpoints %u every %" PRIu64 " steps · %" PRIu64 " KiB%s",
+	         t->theme.name, t->tl.nck, t->tl.every, tl_memory(&t->tl) / 1024,
+	         t->tl.budget_bound ? " (a big map: fewer checkpoints to stay in 256 MiB; ← replays longer)" : "");
 	help_row(&h, 0, NULL, TR_NORMAL, in.x + 1, info, TR_DIM, 0);
 	if (t->overlay_scroll > h.lines - in.h + 1)
 		t->overlay_scroll = h.lines - in.h + 1 > 0 ? h.lines - in.h + 1 : 0;
