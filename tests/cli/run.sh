@@ -318,5 +318,16 @@ grep -q 'never-ends.yaml:8:9: found a scene that does not end' "$tmp/err" &&
 [ ! -s "$tmp/out" ] && ok "run prints nothing of a scene it refuses" || no "run printed before refusing"
 expect_rc "run --steps 100 runs a scene that never ends" 0 "$BIN" run "$here/../bad/never-ends.yaml" --steps 100
 
+# the TUI's checkpoints stay in their 256 MiB budget even for a big map
+# (they once kept 136 copies whatever the size: 520 MB for this scene)
+printf 'mapviz: 1\ntitle: big\nmap: {impl: gomap, key: int}\nworkers:\n  - name: a\n    main: true\n    program:\n      - repeat: {times: 110000, var: i, do: [{store: {key: "$i", value: 1}}]}\n' >"$tmp/big.yaml"
+rss=$(python3 -c '
+import resource, subprocess, sys
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if r.returncode == 0 else -1)
+' "$BIN" record "$tmp/big.yaml" -o "$tmp/big.cast" --keys "end left home end q")
+[ "$rss" -gt 0 ] && [ "$rss" -lt 340000 ] && ok "record of a 110,000-key map stays in the checkpoint budget (${rss} KiB)" ||
+	no "record of a big map: peak ${rss} KiB (want < 340000)"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
