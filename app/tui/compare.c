@@ -139,8 +139,10 @@ static void draw_side(struct tui *t, enum mv_go go)
 	struct tui_canvas *c = &t->cv;
 	const struct mv_world *w = &t->tl.w;
 	tui_canvas_clear(c, TR_NORMAL);
+	bool sync = t->sc.spec.map.impl == MV_IMPL_SYNCMAP;
 	int x = tui_printf(c, 1, 0, c->w, TR_TITLE, TUI_A_BOLD, "Go %s %s", mv_go_name(go),
-	                   go == MV_GO_1_19 ? "buckets" : "Swiss tables");
+	                   go == MV_GO_1_19 ? (sync ? "sync.Map read/dirty" : "buckets")
+	                                    : (sync ? "sync.Map hash trie" : "Swiss tables"));
 	if (mv_world_ended(w)) {
 		if (w->end == MV_END_OK)
 			tui_printf(c, x + 2, 0, c->w, TR_DONE, 0, "%s ended", tui_glyph(t, TR_DONE));
