@@ -9,6 +9,7 @@
 #   engine      R = mapviz ns/op / Go 1.19 ns/op     target R <= 1.00
 #   swiss       R = mapviz --go 1.26 ns/op / Go 1.26 ns/op   target R <= 1.00
 #   contention  R = mapviz ops/s / Go ops/s          target R >= 1.00
+#               (syncmap also with --go 1.26 against Go >= 1.26's sync.Map)
 # (below or above 1.00 respectively means mapviz is faster).  The summary at
 # the end says whether every ratio of every section is on target.
 #
@@ -22,8 +23,8 @@
 #   BENCH_STRICT    1: exit 3 when a ratio is off target (default: exit 0)
 #   BENCH_FULL      1: the full contention matrix, longer runs, more rounds
 #   BENCH_CONT_ROUNDS, BENCH_CONT_SECONDS, BENCH_CONT_IMPLS,
-#   BENCH_CONT_THREADS, BENCH_CONT_READS, BENCH_CONT_CHURN_READS
-#                   override the contention matrix (see contention below)
+#   BENCH_CONT_THREADS, BENCH_CONT_READS, BENCH_CONT_CHURN_READS,
+#   BENCH_CONT_GO   override the contention matrix (see contention below)
 #
 # Adding a section NAME: define NAME_build (may be empty), NAME_mapviz and
 # NAME_go (each prints "PHASE NS_PER_OP" lines on stdout), add NAME to
@@ -195,7 +196,11 @@ swiss_go() { $PIN "$GOBIN_DIR/enginebench-1.26" -n "$N" -reps "$REPS"; }
 # mapviz bench contention vs bench/go/contention: T threads (goroutines) on
 # one shared map for a fixed time, ops/s of all of them together.  Not
 # pinned: both sides use every CPU.  One pair of runs per configuration and
-# round, mapviz then Go, so drift hits both alike.
+# round, mapviz then Go, so drift hits both alike.  Every impl runs against
+# Go 1.19 (mapviz --go 1.19, the default); syncmap also against the same
+# program built with Go >= 1.26, whose sync.Map is a HashTrieMap (mapviz
+# --go 1.26; configurations named syncmap-1.26.*).  BENCH_CONT_GO picks
+# the releases ("1.19", "1.26" or both, the default).
 CONT_FULL=${BENCH_FULL:-0}
 if [ "$CONT_FULL" = 1 ]; then
 	CONT_ROUNDS=${BENCH_CONT_ROUNDS:-7}
@@ -209,8 +214,33 @@ fi
 CONT_IMPLS=${BENCH_CONT_IMPLS:-mutex rwmutex syncmap sharded}
 CONT_THREADS=${BENCH_CONT_THREADS:-2 8}
 CONT_READS=${BENCH_CONT_READS:-95 70 50}
+CONT_GO=${BENCH_CONT_GO:-1.19 1.26}
+for g in $CONT_GO; do
+	case $g in
+	1.19 | 1.26) ;;
+	*) echo "bench: BENCH_CONT_GO takes 1.19 and/or 1.26, found '$g'" >&2; exit 2 ;;
+	esac
+done
 
-contention_build() { go_build contention; }
+# the releases IMPL runs against: 1.26 only for syncmap (Go 1.26's sync.Map
+# is the HashTrieMap mapviz models; its other impls model Go 1.19 only)
+contention_gos() {
+	for g in $CONT_GO; do
+		[ "$g" = 1.19 ] || [ "$1" = syncmap ] && echo "$g"
+	done
+	return 0
+}
+
+contention_build() {
+	need119="" need126=""
+	for impl in $CONT_IMPLS; do
+		for g in $(contention_gos "$impl"); do
+			if [ "$g" = 1.19 ]; then need119=1; else need126=1; fi
+		done
+	done
+	[ -z "$need119" ] || go_build contention
+	[ -z "$need126" ] || go_build contention 1.26 contention-1.26
+}
 
 # contention_run SIDE NAME CMD...: one run, "NAME KEY VALUE" lines appended
 # to $WORK/contention.SIDE
@@ -232,13 +262,18 @@ contention_run() {
 	awk -v n="$name" '{ print n, $1, $2 }' "$WORK/out" >>"$WORK/contention.$side"
 }
 
-# contention_pair IMPL T R MODE: one mapviz run, then one Go run
+# contention_pair IMPL T R MODE GO: one mapviz run, then one Go run
 contention_pair() {
-	name="$1.t$2.r$3"
+	name="$1.t$2.r$3" gobin="$GOBIN_DIR/contention" gv=$5
+	[ "$gv" = 1.19 ] || { name="$1-$gv.t$2.r$3" gobin="$GOBIN_DIR/contention-$gv"; }
 	[ "$4" = update ] || name="$name.$4"
 	set -- --impl "$1" --threads "$2" --read-pct "$3" --mode "$4" --seconds "$CONT_SECONDS"
-	contention_run mapviz "$name" "$MAPVIZ" bench contention "$@"
-	contention_run go "$name" "$GOBIN_DIR/contention" "$@"
+	if [ "$gv" = 1.19 ]; then
+		contention_run mapviz "$name" "$MAPVIZ" bench contention "$@"
+	else
+		contention_run mapviz "$name" "$MAPVIZ" bench contention "$@" --go "$gv"
+	fi
+	contention_run go "$name" "$gobin" "$@"
 }
 
 contention_section() {
@@ -247,9 +282,11 @@ contention_section() {
 	contention_build
 	cfgs=""
 	for impl in $CONT_IMPLS; do
-		for t in $CONT_THREADS; do
-			for r in $CONT_READS; do cfgs="$cfgs $impl:$t:$r:update"; done
-			for r in $CONT_CHURN_READS; do cfgs="$cfgs $impl:$t:$r:churn"; done
+		for g in $(contention_gos "$impl"); do
+			for t in $CONT_THREADS; do
+				for r in $CONT_READS; do cfgs="$cfgs $impl:$t:$r:update:$g"; done
+				for r in $CONT_CHURN_READS; do cfgs="$cfgs $impl:$t:$r:churn:$g"; done
+			done
 		done
 	done
 	n=$(echo "$cfgs" | wc -w)
@@ -259,7 +296,7 @@ contention_section() {
 		for c in $cfgs; do
 			# shellcheck disable=SC2046
 			set -- $(echo "$c" | tr : ' ')
-			contention_pair "$1" "$2" "$3" "$4"
+			contention_pair "$1" "$2" "$3" "$4" "$5"
 		done
 		r=$((r + 1))
 	done
@@ -270,12 +307,12 @@ contention_section() {
 		v[side, $1, $2] = v[side, $1, $2] " " $3
 	}
 	END {
-		printf "%-24s %12s %12s %7s %7s %7s %10s %8s %9s\n", "configuration", "mapviz op/s", "go op/s", "ratio", "mv +-", "go +-", "lock_waits", "handoffs", "fair mv/go"
+		printf "%-30s %12s %12s %7s %7s %7s %10s %8s %9s\n", "configuration", "mapviz op/s", "go op/s", "ratio", "mv +-", "go +-", "lock_waits", "handoffs", "fair mv/go"
 		for (i = 1; i <= np; i++) {
 			p = order[i]
 			m = median(v["m", p, "ops_per_sec"]); g = median(v["g", p, "ops_per_sec"])
 			r[i] = g > 0 ? sprintf("%.2f", m / g) : "inf"
-			printf "%-24s %12.0f %12.0f %7s %6.0f%% %6.0f%% %10.0f %8.0f %4.0f/%-4.0f\n", p, m, g, r[i],
+			printf "%-30s %12.0f %12.0f %7s %6.0f%% %6.0f%% %10.0f %8.0f %4.0f/%-4.0f\n", p, m, g, r[i],
 				spread(v["m", p, "ops_per_sec"]) / 2, spread(v["g", p, "ops_per_sec"]) / 2,
 				median(v["m", p, "lock_waits"]), median(v["m", p, "handoffs"]),
 				median(v["m", p, "fairness"]), median(v["g", p, "fairness"])
@@ -287,7 +324,8 @@ contention_section() {
 	}' "$WORK/contention.mapviz" "$WORK/contention.go"
 	echo "(ratio = mapviz ops/s / Go ops/s: above 1.00 mapviz is faster; lock_waits and handoffs are"
 	echo " mapviz medians per run, summed over the locks; Go does not expose them; fair = the fewest"
-	echo " operations of one thread in % of the most, medians, mapviz/Go)"
+	echo " operations of one thread in % of the most, medians, mapviz/Go; IMPL-1.26: mapviz --go 1.26"
+	echo " against Go >= 1.26, else --go 1.19 against Go 1.19)"
 }
 
 # --- tui ------------------------------------------------------------------------
