@@ -2,7 +2,7 @@
  * keys: the TUI's one keymap.  Each row is an action, the keys that do
  * it, the label the help screen, the key bar, `mapviz --help`, the man page
  * and the README show, and its help text.  Adding a binding is one line
- * here and one case in tui.c's dispatch (the compiler lists missing ones).
+ * here and one case in keys.c's dispatch (the compiler lists missing ones).
  *
  * Key codes: printable ASCII as themselves, special keys TK_* (term.c
  * decodes the terminal's escape sequences into them).

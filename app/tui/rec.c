@@ -2,7 +2,7 @@
  * rec: the TUI's side of recording (see tui_int.h): the tap between the
  * terminal's relay thread and the cast in progress, r's start and stop,
  * the chapter markers, and e's frame export.  The cast itself (asciicast
- * v2) is app/record.c's.  No curses here.
+ * v2) is app/cast.c's.  No curses here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "engine/core/alloc.h"
-#include "../record.h"
+#include "../cast.h"
 #include "term.h"
 #include "tui_int.h"
 

@@ -1,7 +1,8 @@
 /*
- * tui_int: the TUI's state and its views, shared by tui.c (the loop, keys,
- * life of a scene) and views.c (drawing).  No curses here: views draw
- * into the canvas.
+ * tui_int: the TUI's state and its views, shared by the files of app/tui/:
+ * the life of a run (tui_main.c, tui_scene.c, keys.c, loop.c, picker.c,
+ * dump.c, script.c, rec.c, bench_tui.c) and drawing (views.c and its
+ * view_*.c).  No curses here: views draw into the canvas.
  *
  * A view is a small vtable (tig's view_ops, htop's HandlerResult): draw
  * into a rectangle, handle a key and say whether it was handled and
@@ -34,6 +35,7 @@ enum {
 };
 
 struct tui;
+struct tui_term;
 struct tui_view;
 
 struct tui_view_ops {
@@ -68,7 +70,7 @@ struct tui {
 	char scene_path[4096];
 	char **src_lines; /* the scene file's lines, for the program view */
 	uint32_t nsrc_lines;
-	struct goprog *progs; /* each worker's program as Go (views.c makes them) */
+	struct goprog *progs; /* each worker's program as Go (view_workers.c makes them) */
 	uint32_t nprogs;
 	bool show_yaml; /* the programs as the scene's YAML instead */
 	struct timeline tl;
@@ -110,18 +112,76 @@ struct tui {
 	uint64_t now_ms; /* the clock, set by the loop (injectable for tests) */
 };
 
-/* tui.c */
+/* tui_scene.c: the life of a scene. */
 /* Open the scene at path in t, replacing the one open; -1 with err set. */
 int tui_open_scene(struct tui *t, const char *path, char *err, size_t errlen);
 void tui_close_scene(struct tui *t);
+/* --watch: reload the scene if its file changed (keeping the step when it
+ * can); true when it did or tried (a message is flashed). */
+bool tui_check_watch(struct tui *t);
+
+/* What the loop is running on behalf of a key (End, n, b, g). */
+enum tui_run_mode { TUI_RUN_NONE, TUI_RUN_END, TUI_RUN_EVENT, TUI_RUN_BREAK, TUI_RUN_TO };
+
+/* The state of one run loop (terminal, headless or scripted). */
+struct tui_loop {
+	enum tui_run_mode run;
+	uint64_t run_target;
+	uint64_t run_started;
+	bool dirty;
+	struct tui_term *term; /* NULL: headless */
+	bool scripted;         /* a scripted recording: r does not stop it */
+};
+
+/* keys.c: the keymap and the actions. */
+/* One key k as typed; true when the screen must be redrawn.  A long run
+ * is only started (lp->run), for the loop to do in chunks. */
+bool tui_handle_key(struct tui *t, struct tui_loop *lp, int k);
 /* After the timeline moved: the fatal report, play state, log scroll. */
 void tui_after_move(struct tui *t);
+/* How the world ended, in words, into buf; returns buf. */
+const char *tui_end_words(const struct mv_world *w, char *buf, size_t len);
+
+/* loop.c: the run loop, its clock and the message line. */
+/* The monotonic clock in milliseconds. */
+uint64_t tui_now_ms(void);
+/* A message on the flash line for a few seconds. */
+void tui_flash(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A message about where the run stands now: gone once the run moves on. */
+void tui_flash_here(struct tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Up to budget_ms of lp's long run; true when it is over. */
+bool tui_run_chunk(struct tui *t, struct tui_loop *lp, uint64_t budget_ms);
+/* One tick of play at the speed chosen (steps a 60th of a second's worth). */
+void tui_play_tick(struct tui *t);
+/* Size the terminal and the canvas to the window (and the recording). */
+void tui_resize_canvas(struct tui *t, struct tui_term *term);
+/* The interactive loop on term until q (or a signal asks to quit); 0. */
+int tui_run_loop(struct tui *t, struct tui_term *term);
+
+/* picker.c: `mapviz` alone. */
+/* The picker on term, select (NULL: none) selected and filter typed; 1
+ * with a scene's path in path, 0 on quit.  filter keeps what was typed. */
+int tui_run_picker(struct tui *t, struct tui_term *term, const char *select, char *filter, size_t flen,
+                   char *path, size_t len);
+/* --dump with no scene: the picker at w x h after keys, printed; exit status. */
+int tui_dump_picker(struct tui *t, int w, int h, const char *keys);
+
+/* dump.c: the headless TUI. */
 /* A headless TUI (theme, canvas w x h, no terminal): for tests and the
  * screen dump.  Free with tui_headless_done. */
 struct tui *tui_headless(int w, int h, bool ascii);
 void tui_headless_done(struct tui *t);
 /* Feed one key as if typed (long runs finish at once). */
 void tui_feed_key(struct tui *t, int key);
+/* --dump: the scene open in t at w x h, at step (has_step) after keys,
+ * printed as text to stdout; exit status. */
+int tui_dump_screen(struct tui *t, int w, int h, uint64_t step, bool has_step, const char *keys);
+
+/* script.c: `mapviz record --keys` with the scene open in t; exit status. */
+int tui_record_script(struct tui *t, const struct tui_record *rec);
+
+/* tui_main.c: whether NO_COLOR asks for no colors. */
+bool tui_no_color(void);
 
 /* rec.c: recording.  The terminal's tap feeds the cast in progress (and
  * the caller's tap); r starts and stops one; markers are written at each
@@ -166,9 +226,7 @@ int tui_export_frame(struct tui *t, char *msg, size_t len);
 /* The canvas as text with ANSI colors and attributes (SGR), per theme. */
 void tui_canvas_dump_ansi(const struct tui_canvas *c, const struct tui_theme *th, FILE *f);
 
-/* views.c */
-extern const struct tui_view_ops tui_syncmap_view, tui_workers_view, tui_locks_view, tui_events_view;
-/* Helpers every view shares. */
+/* view_util.c: helpers every view shares. */
 const char *tui_glyph(const struct tui *t, enum tui_role r);
 const char *tui_wname(const struct tui *t, uint32_t i);
 const struct mv_world *tui_world(const struct tui *t);
@@ -201,14 +259,41 @@ int tui_wrap(struct tui_canvas *c, int x, int y, int w, int h, int indent, const
              uint8_t attr);
 /* The lines tui_wrap would use (at most max). */
 int tui_wrap_lines(int w, int indent, const char *s, int max);
-/* Lock i in brief ("Lock G1 · waiting G4 G2", "RLock G1,G3", "free");
- * returns the next x. */
-int tui_lock_brief(struct tui *t, int x, int y, int maxx, uint32_t i);
+/* Where the first line of s, w columns wide, ends (at its last space, or
+ * mid-word when it has none): the bytes drawn on that line. */
+int tui_wrap_cut(const char *s, int w);
 void tui_fmt_bytes(uint64_t b, char *buf, size_t len);
 /* Arrow/page keys over a list's selection; TUI_HANDLED|TUI_REDRAW or 0. */
 int tui_move_selection(struct tui_view *v, enum tui_action a, int page);
+/* The map panel's keys: the selection, 8 rows a page. */
 int tui_map_key(struct tui *t, struct tui_view *v, enum tui_action a);
+/* A list panel's keys (goroutines, locks): the selection, 4 rows a page. */
+int tui_list_key(struct tui *t, struct tui_view *v, enum tui_action a);
+/* One event-log entry in words (as `mapviz run` says it), without the
+ * step and worker columns. */
+void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, size_t len);
+
+/* The panels, each in its own file: view_syncmap.c, view_workers.c,
+ * view_locks.c, view_events.c. */
+extern const struct tui_view_ops tui_syncmap_view, tui_workers_view, tui_locks_view, tui_events_view;
+/* view_workers.c: forget the programs made as Go (a scene closes or reloads). */
+void tui_progs_free(struct tui *t);
+/* view_locks.c: lock i in brief ("Lock G1 · waiting G4 G2", "RLock G1,G3",
+ * "free"); returns the next x. */
+int tui_lock_brief(struct tui *t, int x, int y, int maxx, uint32_t i);
+/* How many locks the locks panel lists: the scene's own and a SafeMap's
+ * (a sharded map's are in its panel). */
+uint32_t tui_locks_shown(const struct mv_world *w);
+/* The rows the locks panel wants at width w, its box included. */
+int tui_locks_height(struct tui *t, int w);
+
+/* view_overlays.c: the box an overlay of w x h sits in, centered, drawn
+ * with its title; returns the inside. */
 struct tui_rect tui_overlay_box(struct tui *t, int w, int h, const char *title, enum tui_role border);
+/* The help overlay (TO_HELP), scrolled by t->overlay_scroll. */
+void tui_draw_help(struct tui *t);
+/* Go's crash report with the run's own "why" (TO_FATAL). */
+void tui_draw_fatal(struct tui *t);
 
 /* Each map engine's part of the screen (view_maps.c has the table). */
 struct tui_mapview {
@@ -225,15 +310,11 @@ struct tui_mapview {
 	int (*rows_wanted)(const struct tui *t);
 };
 extern const struct tui_mapview tui_gomap_mapview, tui_swiss_mapview, tui_syncmap_mapview, tui_hashtrie_mapview;
-/* The view of the engine of the scene's map, or of its sync.Map. */
+/* view_maps.c: the view of the engine of the scene's map, or of its sync.Map. */
 const struct tui_mapview *tui_mapview_of(const struct tui *t);
-/* Forget the programs made as Go (a scene closes or reloads). */
-void tui_progs_free(struct tui *t);
-/* Draw the whole screen into t->cv (sized by the caller). */
+
+/* views.c: draw the whole screen into t->cv (sized by the caller). */
 void tui_render(struct tui *t);
-/* One event-log entry in words (as `mapviz run` says it), without the
- * step and worker columns. */
-void tui_entry_text(const struct tui *t, const struct tl_entry *e, char *buf, size_t len);
 /* Play speeds, steps per second. */
 extern const int tui_speeds[];
 extern const int tui_nspeeds;
