@@ -7,6 +7,7 @@
  * bench_now_ns for the clock, bench_median for the reported statistic.
  */
 #include "bench.h"
+#include "bench_opts.h"
 #include "bench_engine.h"
 #include "bench_classic_contention.h"
 
@@ -42,50 +43,6 @@ static double bench_median(double *v, size_t n)
 {
 	qsort(v, n, sizeof *v, cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/* bench.h */
-bool bench_parse_int(const char *cmd, const char *opt, const char *s, int64_t lo, int64_t hi,
-			    int64_t *out)
-{
-	if (!s) {
-		fprintf(stderr, "mapviz bench %s: %s needs a value\n", cmd, opt);
-		return false;
-	}
-	bool digits = *s != '\0';
-	for (const char *p = s; *p; p++)
-		digits = digits && *p >= '0' && *p <= '9';
-	errno = 0;
-	char *end = NULL;
-	long long v = digits ? strtoll(s, &end, 10) : 0;
-	if (!digits || errno || *end || v < lo || v > hi) {
-		fprintf(stderr, "mapviz bench %s: bad value for %s: '%s' (want an integer in %" PRId64
-			"..%" PRId64 ")\n", cmd, opt, s, lo, hi);
-		return false;
-	}
-	*out = (int64_t)v;
-	return true;
-}
-
-/*
- * Match argv[*i] against option `name` taking a value, as "--name VALUE" or
- * "--name=VALUE".  On a match sets *val (NULL if the value is missing) and
- * advances *i past the value.
- */
-bool bench_opt(int argc, char **argv, int *i, const char *name, const char **val)
-{
-	const char *a = argv[*i];
-	size_t len = strlen(name);
-	if (strncmp(a, name, len) != 0)
-		return false;
-	if (a[len] == '=') {
-		*val = a + len + 1;
-		return true;
-	}
-	if (a[len] != '\0')
-		return false;
-	*val = *i + 1 < argc ? argv[++*i] : NULL;
-	return true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -176,7 +133,7 @@ struct bench_sub {
 
 static const struct bench_sub subs[] = {
 	{"engine", "[--n N] [--reps R] [--go V]", "time the map engine's insert, lookup and delete", bench_engine},
-	{"tui", "[--steps N]", "time one step's redraw and a step back (see tui/tui.c)", tui_bench},
+	{"tui", "[--steps N]", "time one step's redraw and a step back (see tui/bench_tui.c)", tui_bench},
 	{"contention", "--impl I [--threads T ...]", "free-running threads on real locks and sync.Map", bench_contention},
 };
 

@@ -37,7 +37,7 @@
  * After the
  * run every key must still be present (the self-check).
  */
-#include "bench.h"
+#include "bench_opts.h"
 #include "bench_classic_contention.h"
 
 #include <errno.h>

@@ -6,10 +6,6 @@
 #ifndef MV_RECORD_H
 #define MV_RECORD_H
 
-/* The writer's declarations, for callers that still find them here (the
- * unit test tests/unit/test_record.c); new code includes cast.h. */
-#include "cast.h"
-
 /* `mapviz record`. */
 int cmd_record(int argc, char **argv);
 

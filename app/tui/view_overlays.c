@@ -64,13 +64,24 @@ void tui_draw_help(struct tui *t)
 	struct tui_rect in = tui_overlay_box(t, 96, c->h - 2, "help: keys and symbols", TR_BORDER_FOCUS);
 	struct help_out h = {t, in, in.y - t->overlay_scroll, 0};
 	int maxx = in.x + in.w;
+	/* which runtime this screen follows, and how to see the other one */
+	enum mv_go go = t->sc.spec.map.go;
+	char rt[200];
+	snprintf(rt, sizeof rt, "this screen follows %s; %s", mv_go_text(go),
+	         go == MV_GO_1_19 ? "Go 1.24+ changed both: --go 1.26 (or --compare) shows them"
+	                          : "--go 1.19 (or --compare) shows Go 1.19-1.23's");
+	help_row(&h, 0, NULL, TR_NORMAL, in.x + 1, rt, TR_LABEL, TUI_A_BOLD);
+	h.lines++;
 	for (int a = 0; a < TA__COUNT; a++)
 		if (tui_keys[a].label[0])
 			help_row(&h, in.x + 1, tui_keys[a].label, TR_KEY, in.x + 12, tui_keys[a].help,
 			         TR_NORMAL, 0);
 	h.lines++;
+	bool swiss = !t->tl.w.sm && tui_mapview_of(t) == &tui_swiss_mapview;
 	help_row(&h, 0, NULL, TR_NORMAL, in.x + 1,
-	         "slots (tophash byte of each of a bucket's 8 slots):", TR_LABEL, TUI_A_BOLD);
+	         swiss ? "control bytes (one per slot of a group of 8):"
+	               : "slots (tophash byte of each of a bucket's 8 slots):",
+	         TR_LABEL, TUI_A_BOLD);
 	static const struct {
 		enum tui_role r;
 		const char *text;
@@ -84,7 +95,23 @@ void tui_draw_help(struct tui *t)
 	    {TR_TOUCHED, "the slot or bucket the latest step touched"},
 	    {TR_PROBE, "G1: where goroutine 1's operation is probing"},
 	};
-	for (size_t i = 0; i < sizeof legend / sizeof legend[0]; i++) {
+	static const struct {
+		enum tui_role r;
+		const char *text;
+	} swiss_legend[] = {
+	    {TR_LIVE, "full: H2, the low 7 bits of its key's hash (0x00-0x7f)"},
+	    {TR_CTRL_EMPTY, "empty (0x80): lookups stop at a group that has one"},
+	    {TR_TOMBSTONE, "deleted (0xFE): a tombstone in a full group; lookups go on"},
+	    {TR_TOUCHED, "the slot or group the latest step touched"},
+	    {TR_PROBE, "G1: where goroutine 1's operation is probing (h2: its key's H2)"},
+	};
+	for (size_t i = 0; swiss && i < sizeof swiss_legend / sizeof swiss_legend[0]; i++) {
+		const char *g = swiss_legend[i].r == TR_LIVE      ? "3e"
+		                : swiss_legend[i].r == TR_TOUCHED ? "5c"
+		                                                  : tui_glyph(t, swiss_legend[i].r);
+		help_row(&h, in.x + 3, g, swiss_legend[i].r, in.x + 7, swiss_legend[i].text, TR_NORMAL, 0);
+	}
+	for (size_t i = 0; !swiss && i < sizeof legend / sizeof legend[0]; i++) {
 		const char *g = legend[i].r == TR_LIVE      ? "a3"
 		                : legend[i].r == TR_TOUCHED ? "5c"
 		                                            : tui_glyph(t, legend[i].r);

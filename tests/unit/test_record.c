@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../app/cast.h"
 #include "../../app/keyscript.h"
 #include "../../app/record.h"
 #include "../../app/tui/keys.h"
