@@ -2,6 +2,7 @@
  * main: mapviz's command-line dispatch.  One table lists the commands, their
  * one-line help and their entry points; `mapviz --help` is generated from it.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,12 +68,18 @@ int main(int argc, char **argv)
 		puts("mapviz " MAPVIZ_VERSION);
 		return 0;
 	}
+	/* both runtimes side by side: in the TUI (mapviz --compare SCENE), or
+	 * recorded (mapviz record --compare SCENE -o F.cast --keys ...) */
+	bool is_command = false;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		is_command |= strcmp(argv[1], commands[i].name) == 0;
+	if (!is_command || strcmp(argv[1], "record") == 0)
+		for (int i = 1; i < argc; i++)
+			if (strcmp(argv[i], "--compare") == 0)
+				return tui_compare_main(argc, argv);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--compare") == 0)
-			return tui_compare_main(argc, argv); /* both runtimes side by side */
 	if (tui_is_option(argv[1]))
 		return tui_main(argc, argv); /* TUI: options before the scene */
 	if (argv[1][0] == '-') {

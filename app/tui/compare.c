@@ -6,6 +6,8 @@
  * schedule, so a class sees the same keys land in buckets on one side and
  * in groups on the other, growth that is incremental on one side and all at
  * once on the other, and a scripted race abort on both with Go's message.
+ * `mapviz record --compare SCENE -o F.cast --keys "..."` records it (virtual
+ * screen and time, a marker when a side's run ends).
  *
  * Each side is a headless struct tui of its own (its timeline, views and
  * canvas); this file draws its parts (the engine's header and map panel, the
@@ -19,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "../cast.h"
 #include "../keyscript.h"
 #include "../scenes.h"
 #include "compare.h"
@@ -312,23 +316,140 @@ static int dump(struct compare *cp, int w, int h, const char *keys)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* ---- `mapviz record --compare`: a scripted recording of both sides ---- */
+
+/* The bytes curses wrote to out since *off, to the cast. */
+static void drain(FILE *out, off_t *off, struct cast *c)
+{
+	fflush(out);
+	char buf[16384];
+	ssize_t n;
+	while ((n = pread(fileno(out), buf, sizeof buf, *off)) > 0) {
+		cast_output(c, buf, (size_t)n);
+		*off += n;
+	}
+}
+
+/* A marker for each side whose run ended since the last frame. */
+static void end_markers(struct compare *cp, struct cast *c, bool *marked)
+{
+	for (int s = 0; s < 2; s++) {
+		const struct mv_world *w = &cp->side[s]->tl.w;
+		if (!mv_world_ended(w) || marked[s])
+			continue;
+		char label[256];
+		snprintf(label, sizeof label, "Go %s: %s%s%s", mv_go_name(side_go[s]), mv_end_name(w->end),
+		         w->message ? ": " : "", w->message ? w->message : "");
+		cast_marker(c, label);
+		marked[s] = true;
+	}
+}
+
+/* No terminal and virtual time, as mapviz record --keys: every key (and
+ * delay:S between keys, 0.5 s by default) is one frame of the cast. */
+static int record(struct compare *cp, const char *path, bool force, const char *keys, int w, int h)
+{
+	struct keyscript ks;
+	char err[512];
+	if (keyscript_parse(keys, &ks, err, sizeof err) != 0) {
+		fprintf(stderr, "mapviz record --compare --keys: %s\n", err);
+		return 1;
+	}
+	struct cast_header hd = {
+	    .width = w,
+	    .height = h,
+	    .title = cp->side[0]->sc.title,
+	    .term = tui_term_virtual_name(),
+	    .shell = "/bin/sh",
+	};
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	if (sde && *sde) {
+		hd.has_timestamp = true;
+		hd.timestamp = strtoll(sde, NULL, 10);
+	}
+	struct cast c = {0};
+	if (cast_open(&c, path, force, &hd, true, err, sizeof err) != 0) {
+		fprintf(stderr, "mapviz record --compare: %s\n", err);
+		keyscript_free(&ks);
+		return 1;
+	}
+	FILE *out = tmpfile();
+	struct tui_term term;
+	if (!out || tui_term_open_recorded(&term, &cp->theme, tui_no_color(), out, h, w) != 0) {
+		fprintf(stderr, "mapviz record --compare: cannot start curses on a virtual screen\n");
+		if (out)
+			fclose(out);
+		cast_close(&c);
+		keyscript_free(&ks);
+		return 1;
+	}
+	tui_canvas_resize(&cp->cv, w, h);
+	off_t off = 0;
+	double now = 0, delay = 0.5;
+	bool marked[2] = {false, false};
+	render(cp);
+	tui_term_blit(&term, &cp->cv);
+	drain(out, &off, &c);
+	bool go_on = true;
+	for (size_t i = 0; i < ks.n && go_on; i++) {
+		const struct ks_item *it = &ks.items[i];
+		if (it->kind == KS_DELAY) {
+			delay = (double)it->ms / 1000;
+			continue;
+		}
+		if (it->kind == KS_WAIT) {
+			now += (double)it->ms / 1000;
+			continue;
+		}
+		for (uint32_t r = 0; r < it->repeat && go_on; r++) {
+			now += delay;
+			cast_set_time(&c, now);
+			go_on = on_key(cp, it->key);
+			if (!go_on)
+				break;
+			render(cp);
+			tui_term_blit(&term, &cp->cv);
+			drain(out, &off, &c);
+			end_markers(cp, &c, marked);
+		}
+	}
+	tui_term_close_virtual(&term);
+	drain(out, &off, &c);
+	fclose(out);
+	keyscript_free(&ks);
+	int rc = cast_close(&c) == 0 ? 0 : 1;
+	if (rc == 0)
+		fprintf(stderr, "mapviz: recorded %s (play it: asciinema play %s)\n", path, path);
+	return rc;
+}
+
 static int usage(const char *msg, const char *arg)
 {
 	fprintf(stderr, "mapviz --compare: %s%s%s", msg, arg ? " " : "", arg ? arg : "");
-	fprintf(stderr, "\nusage: mapviz --compare SCENE [--ascii] [--dump [--size WxH] [--keys \"...\"]]\n");
+	fprintf(stderr, "\nusage: mapviz --compare SCENE [--ascii] [--dump [--size WxH] [--keys \"...\"]]\n"
+	                "       mapviz record --compare SCENE -o F.cast --keys \"...\" [--size WxH] [--force]\n");
 	return 1;
 }
 
 int tui_compare_main(int argc, char **argv)
 {
-	const char *scene = NULL, *keys = NULL;
-	bool dump_it = false, ascii = false;
+	const char *scene = NULL, *keys = NULL, *out_path = NULL;
+	bool dump_it = false, ascii = false, force = false;
 	int w = 120, h = 30;
-	for (int i = 1; i < argc; i++) {
+	/* `mapviz record --compare SCENE -o F.cast --keys "..."` comes here too */
+	bool recording = argc > 1 && strcmp(argv[1], "record") == 0;
+	for (int i = recording ? 2 : 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (strcmp(a, "--compare") == 0) {
 			continue;
+		} else if (recording && (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
+			if (!v)
+				return usage("-o needs a file name", NULL);
+			out_path = v;
+			i++;
+		} else if (recording && strcmp(a, "--force") == 0) {
+			force = true;
 		} else if (strcmp(a, "--dump") == 0) {
 			dump_it = true;
 		} else if (strcmp(a, "--ascii") == 0) {
@@ -352,6 +473,8 @@ int tui_compare_main(int argc, char **argv)
 	}
 	if (!scene)
 		return usage("which scene? e.g. mapviz --compare concurrent-writes", NULL);
+	if (recording && (!out_path || !keys))
+		return usage("record --compare needs -o FILE.cast and --keys \"...\" (a scripted recording)", NULL);
 	struct compare *cp = calloc(1, sizeof *cp);
 	if (!cp)
 		return 1;
@@ -370,7 +493,9 @@ int tui_compare_main(int argc, char **argv)
 		fprintf(stderr, "%s\n", err);
 		rc = 1;
 	} else {
-		rc = dump_it ? dump(cp, w, h, keys) : run_interactive(cp);
+		rc = recording ? record(cp, out_path, force, keys, w, h)
+		     : dump_it ? dump(cp, w, h, keys)
+		               : run_interactive(cp);
 	}
 	for (int s = 0; s < 2; s++)
 		if (cp->side[s])

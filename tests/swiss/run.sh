@@ -91,6 +91,18 @@ out=$("$BIN" --compare growth --dump --size 120x30 --keys "space*53" 2>&1)
 printf '%s\n' "$out" | grep -q 'evacuating' && printf '%s\n' "$out" | grep -q 'table @0 cap 64' &&
 	ok "--compare growth: 1.19 evacuates bit by bit while 1.26 has grown at once" || no "--compare growth"
 
+# and the same, recorded: one cast, a marker where each runtime aborts
+"$BIN" record --compare concurrent-writes -o "$tmp/cmp.cast" --keys "space*10 end" --size 120x30 2>/dev/null &&
+python3 - "$tmp/cmp.cast" >"$tmp/out" 2>&1 <<'PY' && ok "record --compare: an asciicast with both runtimes' fatal markers" || no "record --compare: $(tail -3 "$tmp/out")"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert lines[0]["version"] == 2 and lines[0]["width"] == 120, lines[0]
+marks = [l[2] for l in lines[1:] if l[1] == "m"]
+assert marks == ["Go 1.19: fatal: concurrent map writes", "Go 1.26: fatal: concurrent map writes"], marks
+out = "".join(l[2] for l in lines[1:] if l[1] == "o")
+assert "Go 1.26 Swiss tables" in out and "Go 1.19 buckets" in out
+PY
+
 # a Go release no engine models is refused, at its line, by check first
 printf 'mapviz: 1\ngo: "1.22"\ntitle: t\nworkers:\n  - name: a\n    program:\n      - store: {key: 1, value: 2}\n' >"$tmp/v.yaml"
 msg=$("$BIN" check "$tmp/v.yaml" 2>&1)
