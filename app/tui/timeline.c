@@ -158,8 +158,8 @@ static void ck_push(struct timeline *tl)
 	tl->every = every > tl->every ? every : tl->every;
 	uint64_t max = TL_CK_BYTES / (bytes ? bytes : 1);
 	/* The budget rules, even for a huge world: fewer checkpoints (down to
-	 * TL_CK_MIN) and longer replays, never more memory (issue: a 1,000,000
-	 * key map once kept 136 copies).  The most recent ones are kept whole
+	 * TL_CK_MIN) and longer replays, never more memory than the budget,
+	 * however big the map.  The most recent ones are kept whole
 	 * while the budget allows TL_RECENT of them. */
 	tl->ck_max = (uint32_t)(max > TL_CK_MAX ? TL_CK_MAX : max < TL_CK_MIN ? TL_CK_MIN : max);
 	tl->budget_bound = max < 2 * TL_RECENT + 8;
