@@ -246,7 +246,7 @@ enum sw_phase {
 };
 
 /* How an operation ended, when it ended badly (SW1.2, SW7.2).  The first
- * six are gomap's GM_OUTCOME_MAP, member for member. */
+ * six are every Go's (mapeng.h MV_MOUT_MAP), member for member. */
 #define SW_OUTCOME_MAP(X)                                                   \
 	X(NONE, "")                                                         \
 	X(FATAL_WRITES, "concurrent map writes")                            \
