@@ -46,7 +46,9 @@ static void help(FILE *f)
 	fputs("mapviz " MAPVIZ_VERSION " - how Go's runtime map works, and why it breaks under concurrency\n\n"
 	      "usage: mapviz COMMAND [args]\n"
 	      "       mapviz [opts] SCENE     show a scene in the TUI (a path, or a bundled scene's name)\n"
-	      "       mapviz                  pick a bundled scene in the TUI\n\n"
+	      "       mapviz                  pick a bundled scene in the TUI\n"
+	      "       mapviz --compare SCENE  the scene on Go 1.19's and Go 1.26's runtime side by side\n"
+	      "                               (mapviz record --compare SCENE -o F.cast --keys ...: recorded)\n\n"
 	      "commands:\n",
 	      f);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
