@@ -108,6 +108,33 @@ static void draw_row(struct tui *t, const struct trow *r, int x, int y, int maxx
 	cursors(t, r, x, y, maxx);
 }
 
+/* One line per goroutine whose op has hashed its key: the hash and the
+ * nibbles that lead from the root to its slot (HT1.3: 4 bits a level from
+ * the top).  Returns the lines used. */
+static int draw_paths(struct tui *t, int x, int y, int maxx, int maxy)
+{
+	const struct mv_world *w = tui_world(t);
+	int n = 0;
+	for (uint32_t i = 0; i < w->nworkers && y + n < maxy; i++) {
+		const struct mv_worker *wk = &w->workers[i];
+		if (!wk->in_op || wk->op.stage != MV_ST_SYNC)
+			continue;
+		const struct ht_op *op = &wk->op.sop.trie;
+		if (!op->steps || op->phase == HT_PH_DONE || !(op->hashed || op->pinned))
+			continue;
+		char k[32], path[64];
+		tui_key_text(w, op->key, k, sizeof k);
+		int o = 0;
+		for (unsigned d = 0; d < 6; d++)
+			o += snprintf(path + o, sizeof path - (size_t)o, "%s%x", d ? " " : "",
+			              (unsigned)(op->hash >> (60 - 4 * d)) & 0xf);
+		tui_printf(&t->cv, x, y + n, maxx, TR_PROBE, 0, "%sG%u key %s: nibbles %s ...",
+		           tui_glyph(t, TR_PROBE), i + 1, k, path);
+		n++;
+	}
+	return n;
+}
+
 static void trie_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 {
 	struct tui_canvas *c = &t->cv;
@@ -115,6 +142,11 @@ static void trie_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 	int maxx = r.x + r.w;
 	if (r.h <= 0)
 		return;
+	if (r.h > 6) {
+		int used = draw_paths(t, r.x, r.y, maxx, r.y + 2);
+		r.y += used;
+		r.h -= used;
+	}
 	if (!hashtrie_inited(tr)) {
 		tui_puts(c, r.x + 1, r.y, maxx, "not initialized: the first call makes the root (HT2.1)", TR_DIM, 0);
 		v->nitems = 0;
