@@ -299,8 +299,8 @@ static void draw_heat(struct tui *t, struct tui_view *v, const struct swmap *m, 
 {
 	struct tui_canvas *c = &t->cv;
 	int y = r.y, maxx = r.x + r.w;
-	tui_printf(c, r.x, y++, maxx, TR_DIM, 0, "heat: full slots per group (%s none, %s with tombstones)",
-	           tui_glyph(t, TR_HEAT0), tui_glyph(t, TR_HEAT3));
+	tui_printf(c, r.x, y++, maxx, TR_DIM, 0, "full slots per group, %s: has tombstones",
+	           tui_glyph(t, TR_HEAT3));
 	int per = r.w - 6;
 	if (per < 8)
 		return;
