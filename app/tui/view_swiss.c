@@ -228,12 +228,18 @@ static void draw_dir(struct tui *t, const struct swmap *m, int x, int y, int max
 {
 	struct tui_canvas *c = &t->cv;
 	x = tui_puts(c, x, y, maxx, "directory ", TR_LABEL, TUI_A_BOLD);
-	for (uint32_t i = 0; i < m->dir_len && x < maxx; i++) {
-		/* tables are numbered in directory order, as in the panel */
-		uint32_t n = 0;
-		for (uint32_t k = 1; k <= i; k++)
-			n += m->dir[k] != m->dir[k - 1];
-		x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "[%u%sT%u]", i, t->ascii ? ">" : "→", n);
+	/* one cell per table: the run of slots that name it (SW1.4), and the
+	 * table's number in directory order, as in the panel */
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < m->dir_len && x < maxx; n++) {
+		uint32_t j = i;
+		while (j + 1 < m->dir_len && m->dir[j + 1] == m->dir[i])
+			j++;
+		if (j > i)
+			x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "[%u-%u%sT%u]", i, j, t->ascii ? ">" : "→", n);
+		else
+			x = tui_printf(c, x, y, maxx, TR_VALUE, 0, "[%u%sT%u]", i, t->ascii ? ">" : "→", n);
+		i = j + 1;
 	}
 }
 
