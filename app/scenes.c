@@ -197,6 +197,7 @@ struct scene_info *scenes_catalog(size_t *n)
 			e->title = mv_xstrdup(sc.title ? sc.title : "");
 			e->summary = mv_xstrdup(sc.summary ? sc.summary : "");
 			e->chapter = sc.chapter ? mv_xstrdup(sc.chapter) : NULL;
+			e->go = sc.go;
 			scene_free(&sc);
 		} else {
 			e->title = mv_xstrdup("(does not load: mapviz check it)");
@@ -305,7 +306,7 @@ int scenes_print_list(FILE *f)
 			else
 				fprintf(f, "other scenes\n");
 		}
-		fprintf(f, "  %-*s  %s\n", namew, e->name, e->title);
+		fprintf(f, "  %-*s  %s  [Go %s]\n", namew, e->name, e->title, mv_go_name(e->go));
 		fprintf(f, "  %-*s  %s\n", namew, "", e->summary);
 	}
 	scenes_catalog_free(v, n);

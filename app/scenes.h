@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "engine/core/spec.h"
+
 /* Resolve name to a readable file path in buf; 0 on success, -1 if none. */
 int scenes_resolve(const char *name, char *buf, size_t len);
 /* The bundled scene directory in buf; 0 on success. */
@@ -21,6 +23,7 @@ char **scenes_list(size_t *n);
 struct scene_info {
 	char *path, *name, *title, *summary;
 	char *chapter; /* "2.1", or NULL */
+	enum mv_go go; /* the Go release it models (its go:) */
 	bool broken;   /* does not load: summary holds the error */
 };
 /* Every bundled scene, loaded, by chapter ("2.10" after "2.9"; none
