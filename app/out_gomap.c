@@ -140,7 +140,7 @@ static void json_memory(FILE *f, const struct mv_map *maps, uint32_t n)
 	struct gm_memory mem = {0, 0, 0};
 	for (uint32_t s = 0; s < n; s++) {
 		struct gm_memory one;
-		gomap_memory(&maps[s].u.classic, &one);
+		gomap_memory(&maps[s].u.classic.m, &one);
 		mem.buckets += one.buckets;
 		mem.overflow += one.overflow;
 		mem.old += one.old;

@@ -24,7 +24,7 @@
 static const struct gomap *cur_map(const struct tui *t)
 {
 	const struct mv_world *w = tui_world(t);
-	return &w->maps[t->shard < w->nmaps ? t->shard : 0].u.classic;
+	return &w->maps[t->shard < w->nmaps ? t->shard : 0].u.classic.m;
 }
 
 /* The workers whose write holds hashWriting on map `mi` (M5.4 .. M5.12). */
@@ -35,7 +35,7 @@ static uint64_t writers_of(const struct mv_world *w, uint32_t mi)
 		const struct mv_worker *wk = &w->workers[i];
 		if (!wk->in_op || wk->op.stage != MV_ST_MAP || wk->op.shard != mi)
 			continue;
-		const struct gm_op *g = &wk->op.mop.classic;
+		const struct gm_op *g = &wk->op.mop.classic.op;
 		if ((g->kind == GM_OP_ASSIGN || g->kind == GM_OP_DELETE || g->kind == GM_OP_CLEAR) &&
 		    g->phase > GM_PH_SET_WRITING && g->phase <= GM_PH_CHECK_AND_CLEAR)
 			mask |= (uint64_t)1 << i;
@@ -208,10 +208,10 @@ static void slot_cell(const struct tui *t, uint8_t th, char *buf, enum tui_role 
 static uint32_t probe_at(const struct mv_world *w, uint32_t i, uint32_t mi)
 {
 	const struct mv_worker *wk = &w->workers[i];
-	if (!wk->in_op || wk->op.stage != MV_ST_MAP || wk->op.shard != mi || !wk->op.mop.classic.steps ||
-	    wk->op.mop.classic.phase == GM_PH_DONE)
+	if (!wk->in_op || wk->op.stage != MV_ST_MAP || wk->op.shard != mi || !wk->op.mop.classic.op.steps ||
+	    wk->op.mop.classic.op.phase == GM_PH_DONE)
 		return 0;
-	const struct gm_op *g = &wk->op.mop.classic;
+	const struct gm_op *g = &wk->op.mop.classic.op;
 	return g->phase == GM_PH_INSERT && g->insb ? g->insb : g->b ? g->b : g->touch_b;
 }
 
@@ -722,7 +722,7 @@ static void draw_map_body(struct tui *t, struct tui_view *v, struct tui_rect r, 
 
 static void gomap_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 {
-	draw_map_body(t, v, r, &tui_world(t)->maps[0].u.classic, 0, r.y - 1, r.x + r.w - 1);
+	draw_map_body(t, v, r, &tui_world(t)->maps[0].u.classic.m, 0, r.y - 1, r.x + r.w - 1);
 }
 
 const struct tui_view_ops tui_gomap_view = {"buckets", gomap_draw, tui_map_key};
@@ -738,7 +738,7 @@ static void sharded_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 		return;
 	int64_t total = 0;
 	for (uint32_t s = 0; s < w->nmaps; s++)
-		total += w->maps[s].u.classic.count;
+		total += w->maps[s].u.classic.m.count;
 	/* a line per shard (its count and its lock) when they leave room for
 	 * the shard's buckets, else the counts in one strip */
 	const struct gomap *m = cur_map(t);
@@ -753,13 +753,13 @@ static void sharded_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 			                 cur ? TR_SELECTED : TR_NORMAL, 0);
 			x = tui_printf(c, x, y, maxx, cur ? TR_VALUE : TR_LABEL, 0, "shard %-2u", s);
 			x = tui_printf(c, x + 1, y, maxx, TR_DIM, 0, "count %-3" PRId64,
-			               w->maps[s].u.classic.count);
+			               w->maps[s].u.classic.m.count);
 			tui_lock_brief(t, x + 1, y, maxx, w->map_lock + s);
 		}
 	} else {
 		int x = tui_puts(c, r.x, y, maxx, "count per shard: ", TR_DIM, 0);
 		for (uint32_t s = 0; s < w->nmaps && x < maxx; s++) {
-			int64_t k = w->maps[s].u.classic.count;
+			int64_t k = w->maps[s].u.classic.m.count;
 			char cell[24];
 			if (k < 10)
 				snprintf(cell, sizeof cell, "%" PRId64, k);

@@ -7,7 +7,7 @@
 #ifndef MV_MAPS_H
 #define MV_MAPS_H
 
-#include "engine/classic/gomap.h"
+#include "engine/classic/store.h"
 #include "engine/classic/syncmap.h"
 #include "engine/core/mapeng.h"
 #include "engine/core/synceng.h"
@@ -18,14 +18,14 @@
 struct mv_map {
 	const struct mv_mapeng *eng;
 	union {
-		struct gomap classic;
+		struct mv_classic_map classic;
 		struct swmap swiss;
 	} u;
 };
 
 /* A map operation of any engine, in flight. */
 union mv_mop {
-	struct gm_op classic;
+	struct mv_classic_op classic;
 	struct sw_op swiss;
 };
 

@@ -213,7 +213,7 @@ static void checkpoint_replays(void)
 	ASSERT_EQ(r1.tlen, r2.tlen);
 	ASSERT(memcmp(r1.trace, r2.trace, r1.tlen) == 0);
 	ASSERT_EQ(w.step, cp.step);
-	ASSERT_EQ(w.maps[0].u.classic.count, cp.maps[0].u.classic.count);
+	ASSERT_EQ(w.maps[0].u.classic.m.count, cp.maps[0].u.classic.m.count);
 	mv_world_done(&cp);
 	/* the same world from the start, on one thread per worker */
 	struct mv_world t;
