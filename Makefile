@@ -3,7 +3,7 @@
 # run the suite under sanitizers; `make bench` compares with Go's map.
 
 CC      ?= cc
-PKGS    := ncursesw libcyaml
+PKGS    := ncursesw libcyaml cairo fontconfig
 # Read when first used, not when the Makefile is parsed: on a fresh machine
 # check-deps installs the libraries (an order-only prerequisite of every
 # object), so pkg-config must be asked after it ran.  Each is asked once.
@@ -14,7 +14,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wundef -Wwrite-strings -Werror
 OPT     ?= -O2 -g
 CFLAGS  += -I. -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(WARN) -MMD -MP
-LDLIBS  += $(PKG_LIBS) -lpthread -lm
+LDLIBS  += $(PKG_LIBS) -lgif -lpthread -lm
 
 # SAN=asan|tsan builds into its own directory.
 ifeq ($(SAN),asan)
@@ -41,6 +41,14 @@ UNIT_SRC   := $(filter-out $(ENGINE_UNIT_SRC),$(wildcard tests/unit/*.c))
 
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(B)/%.o)
 APP_OBJ    := $(APP_SRC:%.c=$(B)/%.o)
+# The asciinema web player that `mapviz export -o F.html` inlines: the
+# version web/package-lock.json pins, fetched with npm when missing, made
+# a C source of the binary (with web/page.js, web/page.css) by
+# web/gen_assets.js.
+PLAYER_VERSION = $(shell sed -n 's/.*"asciinema-player": *"\([^"]*\)".*/\1/p' web/package.json)
+PLAYER_PKG := web/node_modules/asciinema-player/package.json
+ASSETS_C   := build/player_assets.c
+APP_OBJ    += $(B)/player_assets.o
 UNIT_OBJ   := $(UNIT_SRC:%.c=$(B)/%.o)
 ENGINE_UNIT_OBJ := $(ENGINE_UNIT_SRC:%.c=$(B)/%.o) $(B)/tests/unit/main-engine.o
 
@@ -54,7 +62,7 @@ else
   Q := @
 endif
 
-.PHONY: all test unit asan tsan bench run install uninstall check-deps check-house clean
+.PHONY: all test unit asan tsan bench run screenshots install uninstall check-deps check-house clean
 all: check-deps $(BIN)
 
 check-deps:
@@ -90,6 +98,21 @@ $(B)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(PLAYER_PKG): web/package.json web/package-lock.json | check-deps
+	@echo "fetching asciinema-player $(PLAYER_VERSION) with npm (web/package-lock.json)"
+	$(Q)npm ci --prefix web --no-audit --no-fund --loglevel=error
+	$(Q)touch $@
+
+$(ASSETS_C): web/gen_assets.js web/page.js web/page.css $(PLAYER_PKG)
+	@mkdir -p $(dir $@)
+	@echo "  GEN   $@"
+	$(Q)node web/gen_assets.js $@
+
+$(B)/player_assets.o: $(ASSETS_C)
+	@mkdir -p $(dir $@)
+	@echo "  CC    $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 # engine/ is compiled without the curses and YAML include flags.
 $(B)/engine/%.o: engine/%.c
@@ -144,6 +167,11 @@ uninstall:
 run: all
 	./mapviz scenes/tour.yaml
 
+# The README's picture, drawn by mapviz export itself (committed).
+screenshots: all
+	@mkdir -p docs/img
+	env -u NO_COLOR ./mapviz export tour --step 229 --size 100x30 --theme default --force -o docs/img/tour.png
+
 clean:
 	rm -rf build build-asan build-tsan build-fuzz mapviz
 
@@ -165,7 +193,7 @@ FUZZ_CFLAGS  := -I. -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g 
                 -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
                 -Wall -Wextra -Wno-unused-function -MMD -MP
 FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
-FUZZ_OBJ     := $(ENGINE_SRC:%.c=$(FZ)/%.o) $(APP_SRC:%.c=$(FZ)/%.o)
+FUZZ_OBJ     := $(ENGINE_SRC:%.c=$(FZ)/%.o) $(APP_SRC:%.c=$(FZ)/%.o) $(FZ)/build/player_assets.o
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FZ)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 .PHONY: fuzz fuzz-build fuzz-deps fuzz-clean

@@ -10,6 +10,7 @@
 #include "bench_opts.h"
 #include "bench_engine.h"
 #include "bench_classic_contention.h"
+#include "bench_explore.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -135,6 +136,7 @@ static const struct bench_sub subs[] = {
 	{"engine", "[--n N] [--reps R] [--go V]", "time the map engine's insert, lookup and delete", bench_engine},
 	{"tui", "[--steps N]", "time one step's redraw and a step back (see tui/bench_tui.c)", tui_bench},
 	{"contention", "--impl I [--threads T ...]", "free-running threads on real locks and sync.Map", bench_contention},
+	{"explore", "[--reps R]", "the schedule search: steps/s, reduced vs --all", bench_explore},
 };
 
 static void bench_usage(FILE *f)

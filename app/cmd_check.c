@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine/core/alloc.h"
+#include "engine/explore/explore.h"
 #include "engine/world/world.h"
 #include "scenes.h"
 
@@ -102,15 +103,26 @@ static void check_captions(struct report *r)
 			finding(r, true, sc->notes[i].say_pos,
 				"found a caption of %zu characters, expected at most %d (the caption line of an "
 				"80-column screen cuts the rest)", n, CHECK_CAPTION_COLS);
+	const struct scene_challenge *ch = &sc->challenge;
+	if (ch->present && ch->say_win && (n = text_cols(ch->say_win)) > CHECK_CAPTION_COLS)
+		finding(r, true, ch->say_win_pos,
+			"found a challenge.say_win of %zu characters, expected at most %d (it stands in the "
+			"caption line of an 80-column screen, which cuts the rest)", n, CHECK_CAPTION_COLS);
+	if (ch->present && ch->say_lose && (n = text_cols(ch->say_lose)) > CHECK_CAPTION_COLS)
+		finding(r, true, ch->say_lose_pos,
+			"found a challenge.say_lose of %zu characters, expected at most %d (it stands in the "
+			"caption line of an 80-column screen, which cuts the rest)", n, CHECK_CAPTION_COLS);
 	if (sc->summary && (n = text_cols(sc->summary)) > CHECK_CAPTION_COLS)
 		finding(r, true, sc->summary_pos,
 			"found a summary of %zu characters, expected at most %d (it stands in the caption line "
 			"of an 80-column screen, which cuts the rest)", n, CHECK_CAPTION_COLS);
 }
 
-/* Whether expect.leaked names worker w. */
+/* Whether expect.leaked names worker w (or a challenge asks for a leak). */
 static bool expected_leak(const struct scene *sc, uint32_t w)
 {
+	if (sc->challenge.present && sc->challenge.goal == MV_OUT_LEAK)
+		return true;
 	for (uint32_t i = 0; sc->expect.has_leaked && i < sc->expect.nleaked; i++)
 		if (strcmp(sc->expect.leaked[i], sc->spec.workers[w].name) == 0)
 			return true;

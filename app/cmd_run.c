@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "engine/core/alloc.h"
+#include "engine/explore/explore.h"
 #include "engine/world/sched.h"
 #include "out.h"
 #include "scenes.h"
@@ -221,6 +222,149 @@ static const enum mv_end status_to_end[] = {
 
 #define TEST_MAX_STEPS ((unsigned long long)SCENE_MAX_STEPS)
 
+/* How long test may search one challenge's schedules. */
+#define TEST_CHALLENGE_BUDGET_MS 10000
+
+/* Whether class c is the challenge's goal (and its message, if it names one). */
+static bool challenge_goal(const struct scene_challenge *ch, const struct mv_explore_class *c)
+{
+	if ((int)c->outcome != ch->goal)
+		return false;
+	return !ch->message || (c->message && strcmp(c->message, ch->message) == 0);
+}
+
+/* The goal's class of r with the shortest witness, or NULL. */
+static const struct mv_explore_class *challenge_find(const struct scene_challenge *ch,
+						     const struct mv_explore_result *r)
+{
+	const struct mv_explore_class *best = NULL;
+	for (uint32_t i = 0; i < r->nclasses; i++)
+		if (challenge_goal(ch, &r->classes[i]) && (!best || r->classes[i].nshortest < best->nshortest))
+			best = &r->classes[i];
+	return best;
+}
+
+/* "G1*2 G2 G1" (worker numbers as the TUI's 1-9 keys) of a witness. */
+static void witness_text(const uint32_t *s, uint32_t n, char *buf, size_t cap)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (uint32_t i = 0; i < n && o + 16 < cap;) {
+		uint32_t k = i;
+		while (k < n && s[k] == s[i])
+			k++;
+		int w = k - i > 1 ? snprintf(buf + o, cap - o, "%sG%u*%u", o ? " " : "", s[i] + 1, k - i)
+				  : snprintf(buf + o, cap - o, "%sG%u", o ? " " : "", s[i] + 1);
+		o += (size_t)w;
+		i = k;
+	}
+	if (o + 16 >= cap && cap > 4)
+		snprintf(buf + cap - 5, 5, "...");
+}
+
+/* The class engine/explore gives the run that ended in `ended` (a search
+ * from an ended world covers exactly that run); -1 if it cannot. */
+static int ended_class(const struct mv_world *ended, const struct mv_explore_class **cls,
+		       struct mv_explore_result *r, char *why, size_t whylen)
+{
+	struct mv_explore_opts o = {.mode = MV_EXPLORE_ALL, .budget_ms = TEST_CHALLENGE_BUDGET_MS};
+	enum mv_status st = mv_explore(ended, &o, r);
+	if (st != MV_OK) {
+		snprintf(why, whylen, "challenge: cannot classify the default run: explore: %s", mv_strerror(st));
+		return -1;
+	}
+	if (r->nclasses != 1) {
+		snprintf(why, whylen, "challenge: exploring the ended default run gave %u classes, expected 1",
+			 r->nclasses);
+		return -1;
+	}
+	*cls = &r->classes[0];
+	return 0;
+}
+
+/*
+ * The proof of a challenge: (a) a search from step 0 reaches the goal
+ * within `within` steps (or, for an impossible one, a complete search never
+ * reaches it), and (b) the scene's default run, `ended`, does not.  On
+ * success a summary in proof, else the reason in why; 0 or 1.
+ */
+static int prove_challenge(const struct scene *sc, const struct mv_world *ended, char *proof, size_t prooflen,
+			   char *why, size_t whylen)
+{
+	const struct scene_challenge *ch = &sc->challenge;
+	const char *goal = mv_outcome_name((enum mv_outcome)ch->goal);
+	struct mv_explore_result def, r;
+	const struct mv_explore_class *dc = NULL;
+	char wit[160], dtext[200];
+	memset(&def, 0, sizeof def);
+	memset(&r, 0, sizeof r);
+	if (ended_class(ended, &dc, &def, why, whylen)) {
+		mv_explore_result_free(&def);
+		return 1;
+	}
+	snprintf(dtext, sizeof dtext, "%s%s%s", mv_outcome_name(dc->outcome), dc->message ? ": " : "",
+		 dc->message ? dc->message : "");
+	if (challenge_goal(ch, dc)) {
+		snprintf(why, whylen, "challenge: the default schedule already reaches the goal (%s)", dtext);
+		mv_explore_result_free(&def);
+		return 1;
+	}
+	mv_explore_result_free(&def);
+
+	struct mv_world w;
+	enum mv_status st = mv_world_init(&w, &sc->spec);
+	if (st == MV_OK) {
+		struct mv_explore_opts o = {
+			.mode = MV_EXPLORE_REDUCED,
+			.budget_ms = TEST_CHALLENGE_BUDGET_MS,
+			/* a run cut short is not classified: a goal that is only
+			 * known at the end (a lost update, an uncaught race) is
+			 * judged against whole serial runs, which are cut too */
+			.max_depth = ch->impossible || ch->goal == MV_OUT_LOST_UPDATE ||
+					     ch->goal == MV_OUT_RACE_UNDETECTED
+					 ? 0
+					 : ch->within,
+		};
+		st = mv_explore(&w, &o, &r);
+		mv_world_done(&w);
+	}
+	if (st != MV_OK) {
+		snprintf(why, whylen, "challenge: cannot search its schedules: %s", mv_strerror(st));
+		mv_explore_result_free(&r);
+		return 1;
+	}
+	const struct mv_explore_class *c = challenge_find(ch, &r);
+	int rc = 0;
+	if (ch->impossible) {
+		if (c) {
+			witness_text(c->shortest, c->nshortest, wit, sizeof wit);
+			snprintf(why, whylen, "challenge: marked impossible, but %s is reached in %u steps by %s", goal,
+				 c->nshortest, wit);
+			rc = 1;
+		} else if (!r.complete || r.cut) {
+			snprintf(why, whylen, "challenge: marked impossible, but the search did not cover every "
+				 "schedule (%" PRIu64 " runs in %.1f s%s), expected a complete search", r.runs,
+				 r.seconds, r.cut ? ", some cut" : "");
+			rc = 1;
+		} else {
+			snprintf(proof, prooflen, "challenge: %s never happens (a complete search, %" PRIu64
+				 " runs); %s ends %s", goal, r.runs,
+				 sc->spec.sched.policy == MV_POLICY_SCRIPT ? "the script" : "round-robin", dtext);
+		}
+	} else if (!c || c->nshortest > ch->within) {
+		snprintf(why, whylen, "challenge: %s%s%s not reached within %" PRIu64 " steps (%" PRIu64
+			 " runs searched%s)", goal, ch->message ? ": " : "", ch->message ? ch->message : "",
+			 ch->within, r.runs, r.complete ? ", all of them" : ", search incomplete");
+		rc = 1;
+	} else {
+		witness_text(c->shortest, c->nshortest, wit, sizeof wit);
+		snprintf(proof, prooflen, "challenge: won in %u steps by %s; round-robin ends %s", c->nshortest, wit,
+			 dtext);
+	}
+	mv_explore_result_free(&r);
+	return rc;
+}
+
 /* Run one scene (on *go when go is set) against its expect block; print
  * a line; 0 if it passed, 1 if not. */
 static int test_one(const char *arg, const enum mv_go *go)
@@ -300,10 +444,14 @@ static int test_one(const char *arg, const enum mv_go *go)
 				snprintf(why, sizeof why, "expected no %s event, one happened",
 					 mv_event_name((enum mv_event_kind)e->no_events[i]));
 	}
+	char proof[640] = "";
+	if (!why[0] && sc.challenge.present)
+		prove_challenge(&sc, &w, proof, sizeof proof, why, sizeof why);
 	if (why[0])
 		printf("FAIL %s: %s\n", sc.name, why);
 	else
-		printf("ok   %s (%s, %" PRIu64 " steps)\n", sc.name, mv_end_name(w.end), w.step);
+		printf("ok   %s (%s, %" PRIu64 " steps)%s%s\n", sc.name, mv_end_name(w.end), w.step,
+		       proof[0] ? "; " : "", proof);
 	mv_world_done(&w);
 	scene_free(&sc);
 	return why[0] ? 1 : 0;
@@ -316,7 +464,11 @@ int cmd_test(int argc, char **argv)
 		puts("usage: mapviz test [--go 1.19|1.26] [SCENE...]\n"
 		     "Run scenes headless against their expect blocks (default: every bundled\n"
 		     "scene) and end with 'N passed, N failed'. Exit 1 if any failed.\n"
-		     "--go runs them on that Go release's map instead of their go:.");
+		     "--go runs them on that Go release's map instead of their go:.\n"
+		     "A scene with a challenge: must also be winnable: a schedule search\n"
+		     "(mapviz explore, at most 10 s) reaches its goal within its step limit,\n"
+		     "and the default round-robin run does not; an impossible: true one\n"
+		     "must never reach it.  The line then shows the shortest win.");
 		return 0;
 	}
 	enum mv_go go_v;

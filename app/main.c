@@ -10,7 +10,9 @@
 #include "engine/core/alloc.h"
 #include "bench.h"
 #include "cmd_check.h"
+#include "cmd_explore.h"
 #include "cmd_run.h"
+#include "export.h"
 #include "record.h"
 #include "tui/compare.h"
 #include "tui/tui.h" /* TUI: mapviz [opts] [SCENE] */
@@ -20,6 +22,8 @@
 #define COMMAND_MAP(X)                                                                                 \
 	X("run", cmd_run, "SCENE [opts]", "run a scene headless: text or JSON Lines")                  \
 	X("record", cmd_record, "SCENE -o F.cast", "record the TUI: asciicast v2 (--keys: no person)") \
+	X("export", cmd_export, "SCENE -o F.png", "pictures: .svg .png .txt .ans; .gif .html of --keys") \
+	X("explore", cmd_explore, "SCENE [--all]", "every schedule of a scene, sorted by outcome")           \
 	X("check", cmd_check, "SCENE...", "validate scenes; errors as FILE:LINE:COL: message")         \
 	X("test", cmd_test, "[SCENE...]", "run scenes against their expect blocks")                    \
 	X("list", cmd_list, "", "list the bundled scenes")                                             \
@@ -52,7 +56,7 @@ static void help(FILE *f)
 	      "commands:\n",
 	      f);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-6s %-16s %s\n", commands[i].name, commands[i].args, commands[i].help);
+		fprintf(f, "  %-7s %-16s %s\n", commands[i].name, commands[i].args, commands[i].help);
 	fputs("\nmapviz COMMAND --help shows a command's options.\n", f);
 	tui_help(f); /* TUI: options and keys */
 }

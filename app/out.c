@@ -357,6 +357,23 @@ static void text_result(struct out *o, const struct mv_oprec *r)
 	}
 }
 
+/* `into:` of a load: ,"into":{"var":"v","value":N}, the value the
+ * variable now holds (0 on a miss; LoadOrStore: the actual value). */
+static void json_into(struct out *o, const struct mv_oprec *r)
+{
+	if (!r->in->has_into || r->in->into >= MV_MAX_VARS)
+		return;
+	const struct scene *sc = o->scene;
+	const char *name = sc && sc->var_names ? sc->var_names[r->worker][r->in->into] : NULL;
+	int64_t v = r->ok || r->in->kind == MV_I_LOAD_OR_STORE ? r->result : 0;
+	fputs(",\"into\":{\"var\":", o->f);
+	if (name)
+		out_json_string(o->f, name, strlen(name));
+	else
+		fputs("null", o->f);
+	fprintf(o->f, ",\"value\":%" PRId64 "}", v);
+}
+
 static void op_cb(void *ctx, const struct mv_oprec *r)
 {
 	struct out *o = ctx;
@@ -383,6 +400,7 @@ static void op_cb(void *ctx, const struct mv_oprec *r)
 				out_json_string(f, ln, strlen(ln));
 			}
 			json_result(o, r);
+			json_into(o, r);
 			if (o->state != OUT_STATE_NONE) {
 				fputs(",\"state\":", f);
 				out_json_world_state(f, o->world, o->state);

@@ -98,6 +98,24 @@ struct scene_version {
 	uint32_t line;
 };
 
+/*
+ * challenge: the student is the scheduler (manual policy from the first
+ * step) and must bring the run to `goal` within `within` micro-steps.
+ * `mapviz test` proves each challenge winnable (engine/explore) and not
+ * won by the default round-robin schedule.
+ */
+struct scene_challenge {
+	bool present;
+	int goal;             /* enum mv_outcome (engine/explore/explore.h) */
+	const char *message;  /* goal fatal/panic: Go's message it must end with; NULL: any */
+	uint64_t within;      /* micro-steps from step 0 */
+	const char *say_win;  /* narration when the goal is reached */
+	const char *say_lose; /* narration when the run ends otherwise */
+	struct scene_pos pos; /* where `challenge:` stands */
+	bool impossible;      /* the goal cannot be reached: test proves it absent */
+	struct scene_pos say_win_pos, say_lose_pos;
+};
+
 struct scene {
 	char *path;           /* as given on the command line */
 	const char *name;     /* file name without directory and .yaml */
@@ -116,6 +134,11 @@ struct scene {
 	enum mv_go go;        /* the scene's own go: (spec.map.go is what runs) */
 	struct scene_version *versions;
 	uint32_t nversions;
+	struct scene_challenge challenge;
+	/* worker w's variable names (repeat/range var:, load into:):
+	 * var_names[w][v] for v as in mv_worker.vars, NULL where unused;
+	 * spec.nworkers rows */
+	const char *(*var_names)[MV_MAX_VARS];
 	void *priv;           /* the loader's allocations */
 };
 

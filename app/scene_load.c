@@ -12,9 +12,11 @@
  *     into the y_* structs;
  *  4. convert: the y_* values, walked together with the tree (positions),
  *     become the spec; this checks what a schema cannot say: version,
- *     names of locks, workers, variables, signals and events, ranges,
- *     nesting, program size; and every text is made safe to print
- *     (arena_safe: no control character reaches a terminal);
+ *     names of locks, workers, variables (a loop's var: in its body, a
+ *     load's into: from the load to the program's end), signals and
+ *     events, ranges, nesting, program size, a challenge's goal and
+ *     schedule; and every text is made safe to print (arena_safe: no
+ *     control character reaches a terminal);
  *  5. check_runnable: what the engine would refuse to run
  *     (mv_world_unsupported) is refused at the op that asks for it.
  *
@@ -41,6 +43,7 @@
 #include "engine/core/alloc.h"
 #include "engine/core/event.h"
 #include "engine/core/strpool.h"
+#include "engine/explore/explore.h"
 #include "engine/world/world.h"
 #include "yamlcheck.h"
 #include "yamltree.h"
@@ -93,6 +96,7 @@ struct y_kv { /* store, load, delete, load_or_store, load_and_delete, swap,
 	char *value;
 	char *old;
 	char *new_value;
+	char *into;   /* load, load_or_store, load_and_delete, swap */
 	uint64_t *hash;
 };
 
@@ -173,6 +177,15 @@ struct y_expect {
 	unsigned leaked_count;
 };
 
+struct y_challenge {
+	int goal; /* enum mv_outcome */
+	char *message;
+	int64_t within;
+	char *say_win;
+	char *say_lose;
+	bool impossible;
+};
+
 struct y_version { /* one entry of versions: */
 	char *go;
 	struct y_sched *schedule;
@@ -200,6 +213,7 @@ struct y_scene {
 	struct y_expect *expect;
 	struct y_version *versions;
 	unsigned versions_count;
+	struct y_challenge *challenge;
 };
 
 /* ---- the schema --------------------------------------------------------- */
@@ -219,6 +233,13 @@ static const cyaml_strval_t policy_strs[] = {{"roundrobin", MV_POLICY_ROUNDROBIN
 					     {"script", MV_POLICY_SCRIPT},
 					     {"manual", MV_POLICY_MANUAL}};
 static const cyaml_strval_t gran_strs[] = {{"step", MV_GRAN_STEP}, {"op", MV_GRAN_OP}};
+/* challenge.goal: every outcome of engine/explore but ok */
+static const cyaml_strval_t goal_strs[] = {{"fatal", MV_OUT_FATAL},
+					   {"panic", MV_OUT_PANIC},
+					   {"deadlock", MV_OUT_DEADLOCK},
+					   {"leak", MV_OUT_LEAK},
+					   {"lost_update", MV_OUT_LOST_UPDATE},
+					   {"race_undetected", MV_OUT_RACE_UNDETECTED}};
 static const cyaml_strval_t status_strs[] = {{"ok", SCENE_ST_OK},
 					     {"fatal", SCENE_ST_FATAL},
 					     {"panic", SCENE_ST_PANIC},
@@ -292,6 +313,21 @@ static const cyaml_schema_field_t k_fields[] = {
 	CYAML_FIELD_UINT_PTR("hash", OPT, struct y_kv, hash),
 	CYAML_FIELD_END,
 };
+/* load, load_and_delete: key, and into: the variable the result binds */
+static const cyaml_schema_field_t load_fields[] = {
+	CYAML_FIELD_STRING_PTR("key", CYAML_FLAG_POINTER, struct y_kv, key, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("into", OPT, struct y_kv, into, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("hash", OPT, struct y_kv, hash),
+	CYAML_FIELD_END,
+};
+/* load_or_store, swap: key, value, into */
+static const cyaml_schema_field_t kvi_fields[] = {
+	CYAML_FIELD_STRING_PTR("key", CYAML_FLAG_POINTER, struct y_kv, key, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("value", CYAML_FLAG_POINTER, struct y_kv, value, 0, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("into", OPT, struct y_kv, into, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_UINT_PTR("hash", OPT, struct y_kv, hash),
+	CYAML_FIELD_END,
+};
 static const cyaml_schema_field_t iter_fields[] = {
 	CYAML_FIELD_INT_PTR("entryOffset", OPT, struct y_iter, entry_offset),
 	CYAML_FIELD_INT_PTR("dirOffset", OPT, struct y_iter, dir_offset),
@@ -336,14 +372,14 @@ static const cyaml_schema_field_t empty_fields[] = {
  * new instruction fails to compile until it has a row here.
  */
 #define ARGS_STORE kv_fields, struct y_kv, 0
-#define ARGS_LOAD k_fields, struct y_kv, 0
+#define ARGS_LOAD load_fields, struct y_kv, 0
 #define ARGS_DELETE k_fields, struct y_kv, 0
 #define ARGS_RANGE range_fields, struct y_range, 1
 #define ARGS_LEN empty_fields, struct y_empty, 1
 #define ARGS_CLEAR empty_fields, struct y_empty, 1
 #define ARGS_REPEAT repeat_fields, struct y_repeat, 0
-#define ARGS_LOAD_OR_STORE kv_fields, struct y_kv, 0
-#define ARGS_LOAD_AND_DELETE k_fields, struct y_kv, 0
+#define ARGS_LOAD_OR_STORE kvi_fields, struct y_kv, 0
+#define ARGS_LOAD_AND_DELETE load_fields, struct y_kv, 0
 #define ARGS_LOCK lockop_fields, struct y_lockop, 0
 #define ARGS_UNLOCK lockop_fields, struct y_lockop, 0
 #define ARGS_RLOCK lockop_fields, struct y_lockop, 0
@@ -353,7 +389,7 @@ static const cyaml_schema_field_t empty_fields[] = {
 #define ARGS_SLEEP sleep_fields, struct y_sleep, 0
 #define ARGS_CLOSE signal_fields, struct y_signal, 0
 #define ARGS_WAIT signal_fields, struct y_signal, 0
-#define ARGS_SWAP kv_fields, struct y_kv, 0
+#define ARGS_SWAP kvi_fields, struct y_kv, 0
 #define ARGS_COMPARE_AND_SWAP cas_fields, struct y_kv, 0
 #define ARGS_COMPARE_AND_DELETE cad_fields, struct y_kv, 0
 
@@ -443,6 +479,16 @@ static const cyaml_schema_value_t version_entry = {
 	CYAML_VALUE_MAPPING(CYAML_FLAG_DEFAULT, struct y_version, version_fields),
 };
 
+static const cyaml_schema_field_t challenge_fields[] = {
+	CYAML_FIELD_ENUM("goal", CYAML_FLAG_STRICT, struct y_challenge, goal, goal_strs, N_ELEMS(goal_strs)),
+	CYAML_FIELD_STRING_PTR("message", OPT, struct y_challenge, message, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_INT("within", CYAML_FLAG_DEFAULT, struct y_challenge, within),
+	CYAML_FIELD_STRING_PTR("say_win", CYAML_FLAG_POINTER, struct y_challenge, say_win, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_STRING_PTR("say_lose", CYAML_FLAG_POINTER, struct y_challenge, say_lose, 1, CYAML_UNLIMITED),
+	CYAML_FIELD_BOOL("impossible", OPT, struct y_challenge, impossible),
+	CYAML_FIELD_END,
+};
+
 static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_INT("mapviz", CYAML_FLAG_DEFAULT, struct y_scene, mapviz),
 	CYAML_FIELD_STRING_PTR("go", OPT, struct y_scene, go, 1, 16),
@@ -462,6 +508,7 @@ static const cyaml_schema_field_t top_fields[] = {
 	CYAML_FIELD_MAPPING_PTR("expect", OPT, struct y_scene, expect, expect_fields),
 	CYAML_FIELD_SEQUENCE("versions", OPT | CYAML_FLAG_POINTER, struct y_scene, versions, &version_entry, 0,
 			     MV_GO__COUNT),
+	CYAML_FIELD_MAPPING_PTR("challenge", OPT, struct y_scene, challenge, challenge_fields),
 	CYAML_FIELD_END,
 };
 static const cyaml_schema_value_t top_schema = {
@@ -478,11 +525,15 @@ static const struct ycheck_name scene_names[] = {
 	{.fields = lock_fields, .name = "lock"},
 	{.fields = note_fields, .name = "note"},
 	{.fields = pin_fields, .name = "map.hashes entry"},
+	{.fields = challenge_fields, .name = "challenge"},
 	{.fields = item_fields, .name = "program", .key_noun = "op", .flags = YC_CHILD_BARE | YC_ONE_KEY},
 	{.fields = kv_fields, .field = "key", .expected = KEY_EXPECTED},
 	{.fields = k_fields, .field = "key", .expected = KEY_EXPECTED},
 	{.fields = pin_fields, .field = "key", .expected = KEY_EXPECTED},
 	{.fields = kv_fields, .field = "value", .expected = VALUE_EXPECTED},
+	{.fields = load_fields, .field = "key", .expected = KEY_EXPECTED},
+	{.fields = kvi_fields, .field = "key", .expected = KEY_EXPECTED},
+	{.fields = kvi_fields, .field = "value", .expected = VALUE_EXPECTED},
 	{.fields = NULL},
 };
 
@@ -713,7 +764,12 @@ struct ld {
 	uint8_t nvars;
 	uint8_t vtype[MV_MAX_VARS];
 	uint32_t vnode[MV_MAX_VARS];
+	bool vinto[MV_MAX_VARS]; /* bound by a load's into: (in scope to the program's end) */
 	const char *wname;
+	/* the `into:` name nodes of the worker's whole program, in file order:
+	 * a use before the binding says which load binds it */
+	uint32_t *intos;
+	uint32_t nintos, capintos;
 };
 
 static int fail(struct ld *L, uint32_t node, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -909,6 +965,14 @@ static int var_unknown(struct ld *L, uint32_t node, size_t at, const char *name,
 	char q[96];
 	ytree_pos_in(&L->t, node, at, &line, &col);
 	yquote(q, sizeof q, name, len, 32);
+	for (uint32_t i = 0; i < L->nintos; i++) {
+		const struct ynode *d = &L->t.nodes[L->intos[i]];
+		if (d->n == len && memcmp(ytree_str(&L->t, L->intos[i]), name, len) == 0)
+			return fail_pos(L, line, col,
+					"found '$%s' in %s before any load binds it (into: %s at %u:%u comes later "
+					"in the program), expected a variable bound by an earlier load's into: or "
+					"by an enclosing repeat or range", q, label, q, d->line, d->col);
+	}
 	for (int i = 0; i < L->nvars; i++)
 		if (strlen(L->vname[i]) == len && memcmp(L->vname[i], name, len) == 0)
 			return fail_pos(L, line, col,
@@ -916,7 +980,8 @@ static int var_unknown(struct ld *L, uint32_t node, size_t at, const char *name,
 					"expected a variable in scope", q, label);
 	return fail_pos(L, line, col,
 			"unknown variable '$%s' in %s, expected a variable bound by an enclosing repeat or range "
-			"(add var: %s there), or $$ for a literal $", q, label, q);
+			"(add var: %s there) or by an earlier load (into: %s), or $$ for a literal $", q, label, q,
+			q);
 }
 
 /*
@@ -1128,8 +1193,71 @@ static int var_bind(struct ld *L, uint32_t node, const char *name, uint8_t type,
 	}
 	L->vtype[i] = type;
 	L->vnode[i] = node;
+	L->vinto[i] = false;
 	*idx = (uint8_t)i;
 	return 0;
+}
+
+/*
+ * into: NAME of a load (node: its scalar): NAME is bound from here to the
+ * end of the worker's program (program order: later loop bodies too); a
+ * second into: of the same name binds it again.  A loop variable in scope
+ * cannot be the target.
+ */
+static int into_bind(struct ld *L, uint32_t node, const char *name, const char *label, uint8_t *idx)
+{
+	char q[96];
+	if (!is_ident(name) || strlen(name) > SCENE_MAX_NAME)
+		return fail(L, node, "found '%s' for %s, expected a variable name (letters, digits and _, not "
+			    "starting with a digit, at most %d bytes)", q_node(L, node, q, sizeof q), label,
+			    SCENE_MAX_NAME);
+	int i;
+	for (i = 0; i < L->nvars; i++)
+		if (strcmp(L->vname[i], name) == 0)
+			break;
+	if (i < L->nvars && L->vtype[i] != VT_NONE && !L->vinto[i]) {
+		const struct ynode *d = &L->t.nodes[L->vnode[i]];
+		return fail(L, node, "found %s '%s', the loop variable of the repeat or range at %u:%u, "
+			    "expected a name that is not a loop variable in scope", label, name, d->line, d->col);
+	}
+	if (i == L->nvars) {
+		if (L->nvars == MV_MAX_VARS)
+			return fail(L, node, "found a %dth variable name '%s' in worker '%s', expected at most %d "
+				    "distinct variable names per worker (loop var: and into: together)",
+				    MV_MAX_VARS + 1, name, L->wname, MV_MAX_VARS);
+		L->vname[L->nvars++] = name;
+	}
+	if (L->vtype[i] == VT_NONE)
+		L->vnode[i] = node;
+	L->vtype[i] = VT_INT;
+	L->vinto[i] = true;
+	*idx = (uint8_t)i;
+	return 0;
+}
+
+/* The into: name nodes of program sequence seq (nested bodies too), in
+ * file order, into L->intos. */
+static void collect_intos(struct ld *L, uint32_t seq)
+{
+	const struct ytree *t = &L->t;
+	if (seq == YTREE_NONE || t->nodes[seq].kind != YN_SEQ)
+		return;
+	for (uint32_t it = seq + 1; it < t->nodes[seq].end; it = t->nodes[it].end) {
+		if (t->nodes[it].kind != YN_MAP)
+			continue;
+		uint32_t k = it + 1, v = t->nodes[k].end;
+		if (k >= t->nodes[it].end || t->nodes[v].kind != YN_MAP)
+			continue;
+		uint32_t in = ytree_get(t, v, "into");
+		if (in != YTREE_NONE && t->nodes[in].kind == YN_SCALAR) {
+			if (L->nintos == L->capintos) {
+				L->capintos = L->capintos ? L->capintos * 2 : 8;
+				L->intos = mv_xrealloc(L->intos, L->capintos * sizeof *L->intos);
+			}
+			L->intos[L->nintos++] = in;
+		}
+		collect_intos(L, ytree_get(t, v, "do"));
+	}
 }
 
 struct emit {
@@ -1167,9 +1295,9 @@ static int emit_body(struct ld *L, struct emit *E, struct mv_instr *in, uint32_t
 	if (nbody && emit_ops(L, E, body, nbody, ytree_get(&L->t, args, "do"), depth + 1))
 		return -1;
 	in->body = E->pos - start;
-	if (idx != SCENE_NO_VAR)
+	if (idx != SCENE_NO_VAR && !L->vinto[idx])
 		L->vtype[idx] = VT_NONE;
-	if (idx2 != SCENE_NO_VAR)
+	if (idx2 != SCENE_NO_VAR && !L->vinto[idx2])
 		L->vtype[idx2] = VT_NONE;
 	return 0;
 }
@@ -1229,6 +1357,12 @@ static int emit_one(struct ld *L, struct emit *E, const struct y_item *item, uin
 		if (a->hash) {
 			in->has_hash = true;
 			in->hash = *a->hash;
+		}
+		if (a->into) { /* bound after the op: its own operands cannot read it */
+			snprintf(label, sizeof label, "%s.into", op);
+			if (into_bind(L, ytree_get(t, v, "into"), a->into, label, &in->into))
+				return -1;
+			in->has_into = true;
 		}
 		return 0;
 	}
@@ -1462,6 +1596,7 @@ static int load_workers(struct ld *L, const struct y_scene *y)
 
 	sp->workers = arena_array(L->priv, y->workers_count, sizeof *sp->workers);
 	sp->nworkers = y->workers_count;
+	L->s->var_names = arena_array(L->priv, y->workers_count, sizeof *L->s->var_names);
 	/* names first: programs do not name workers, but the schedule does */
 	uint32_t e = wn + 1;
 	for (unsigned i = 0; i < y->workers_count; i++, e = L->t.nodes[e].end) {
@@ -1502,7 +1637,10 @@ static int load_workers(struct ld *L, const struct y_scene *y)
 		struct emit E;
 		L->nvars = 0;
 		memset(L->vtype, 0, sizeof L->vtype);
+		memset(L->vinto, 0, sizeof L->vinto);
 		L->wname = ws->name;
+		L->nintos = 0;
+		collect_intos(L, ytree_get(&L->t, e, "program"));
 		ws->prog.n = flat_count(w->program, w->program_count);
 		E.instrs = arena_array(L->priv, ws->prog.n, sizeof *E.instrs);
 		E.pos = 0;
@@ -1513,6 +1651,8 @@ static int load_workers(struct ld *L, const struct y_scene *y)
 			return fail(L, e, "internal error: program of worker '%s' flattened to %u, not %u", w->name,
 				    E.pos, ws->prog.n);
 		ws->prog.instrs = E.instrs;
+		for (uint8_t v = 0; v < L->nvars; v++)
+			L->s->var_names[i][v] = arena_strdup(L->priv, L->vname[v]);
 	}
 	/* signals, in order of first use */
 	sp->nsignals = L->signals.n - 1;
@@ -1816,6 +1956,63 @@ void scene_select_go(struct scene *sc, enum mv_go go)
 	sc->nnotes = k;
 }
 
+/* A challenge is scheduled by hand: the policy a schedule block names must
+ * be roundrobin (the default run, for run and test) or manual; either way
+ * the scene's policy becomes manual, which picks like round-robin when
+ * nobody chooses. */
+static int challenge_sched(struct ld *L, struct mv_sched_spec *ss, uint32_t root)
+{
+	if (ss->policy != MV_POLICY_ROUNDROBIN && ss->policy != MV_POLICY_MANUAL) {
+		uint32_t sn = ytree_get(&L->t, root, "schedule");
+		static const char *const policy[] = {"roundrobin", "random", "script", "manual"};
+		return fail(L, ytree_get(&L->t, sn, "policy"),
+			    "found schedule.policy %s in a scene with a challenge, expected roundrobin or manual "
+			    "(the student schedules a challenge by hand; run and test use round-robin)",
+			    policy[ss->policy]);
+	}
+	ss->policy = MV_POLICY_MANUAL;
+	return 0;
+}
+
+static int load_challenge(struct ld *L, const struct y_challenge *y)
+{
+	struct scene *s = L->s;
+	struct scene_challenge *c = &s->challenge;
+	if (!y)
+		return 0;
+	uint32_t cn = ytree_get(&L->t, L->root, "challenge");
+	c->present = true;
+	c->pos = node_pos(L, ytree_key(&L->t, L->root, "challenge"));
+	c->goal = y->goal;
+	if (y->message && y->goal != MV_OUT_FATAL && y->goal != MV_OUT_PANIC)
+		return fail(L, ytree_key(&L->t, cn, "message"),
+			    "found challenge.message with goal %s, expected a message only with goal fatal or panic "
+			    "(Go's message the run must end with)", mv_outcome_name((enum mv_outcome)y->goal));
+	bool has_main = false;
+	for (uint32_t w = 0; w < s->spec.nworkers; w++)
+		has_main |= s->spec.workers[w].main;
+	if (y->goal == MV_OUT_LEAK && !has_main)
+		return fail(L, ytree_get(&L->t, cn, "goal"),
+			    "found challenge.goal leak in a scene without a main worker, expected a worker with "
+			    "main: true (a leak is a goroutine still blocked when main returns)");
+	c->message = safe_dup(L, y->message, true);
+	if (y->within < 1 || y->within > (int64_t)SCENE_MAX_STEPS)
+		return range_error(L, ytree_get(&L->t, cn, "within"), "challenge.within", 1, SCENE_MAX_STEPS);
+	c->within = (uint64_t)y->within;
+	c->say_win = safe_dup(L, y->say_win, true);
+	c->say_lose = safe_dup(L, y->say_lose, true);
+	c->say_win_pos = node_pos(L, ytree_get(&L->t, cn, "say_win"));
+	c->say_lose_pos = node_pos(L, ytree_get(&L->t, cn, "say_lose"));
+	c->impossible = y->impossible;
+	if (challenge_sched(L, &s->spec.sched, L->root))
+		return -1;
+	uint32_t vn = ytree_get(&L->t, L->root, "versions"), e = vn + 1;
+	for (uint32_t i = 0; i < s->nversions; i++, e = L->t.nodes[e].end)
+		if (s->versions[i].has_sched && challenge_sched(L, &s->versions[i].sched, e))
+			return -1;
+	return 0;
+}
+
 static int convert(struct ld *L, const struct y_scene *y)
 {
 	struct scene *s = L->s;
@@ -1842,7 +2039,7 @@ static int convert(struct ld *L, const struct y_scene *y)
 	    event_list(L, y->breakpoints, y->breakpoints_count, ytree_get(&L->t, L->root, "breakpoints"),
 		       "breakpoints", &s->breakpoints, &s->nbreakpoints))
 		return -1;
-	return load_expect(L, y->expect);
+	return load_expect(L, y->expect) || load_challenge(L, y->challenge);
 }
 
 /*
@@ -2079,6 +2276,7 @@ int scene_load_buf(const char *path, const char *buf, size_t len, struct scene *
 	mv_strpool_done(&L.workers);
 	mv_strpool_done(&L.locks);
 	mv_strpool_done(&L.signals);
+	free(L.intos);
 	if (rc) {
 		if (L.err.line)
 			snprintf(err, errlen, "%s:%u:%u: %s", path, L.err.line, L.err.col, L.err.msg);

@@ -3,6 +3,7 @@
 #include "scenes.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +115,12 @@ char **scenes_list(size_t *n)
 
 /* ---- the catalog ---- */
 
-/* The article's chapters (seed/README.md) and the Swiss-table lessons. */
+/* The chapter of the challenge scenes (scene.h challenge:): listed after
+ * every lesson. */
+#define SCENES_CHALLENGES "C"
+
+/* The article's chapters (seed/README.md), the Swiss-table lessons and
+ * the challenges. */
 static const struct {
 	const char *chapter, *name;
 } chapters[] = {
@@ -138,6 +144,7 @@ static const struct {
     {"S6", "Swiss tables: clear"},
     {"S7", "Swiss tables: races"},
     {"S8", "sync.Map on Go 1.24+: a hash trie"},
+    {SCENES_CHALLENGES, "Challenges: you are the scheduler"},
 };
 
 const char *scenes_chapter_name(const char *chapter)
@@ -150,11 +157,15 @@ const char *scenes_chapter_name(const char *chapter)
 	return NULL;
 }
 
-/* Chapters as numbers ("2.10" after "2.9"); scenes without one last. */
+/* Chapters as numbers ("2.10" after "2.9"), then the challenges after
+ * every lesson; scenes without one last. */
 static int chapter_cmp(const char *a, const char *b)
 {
 	if (!a || !b)
 		return !a - !b;
+	bool ca = strcmp(a, SCENES_CHALLENGES) == 0, cb = strcmp(b, SCENES_CHALLENGES) == 0;
+	if (ca || cb)
+		return ca - cb;
 	while (*a || *b) {
 		char *ea, *eb;
 		long x = strtol(a, &ea, 10), y = strtol(b, &eb, 10);

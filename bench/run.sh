@@ -9,6 +9,7 @@
 #   engine      R = mapviz ns/op / Go 1.19 ns/op     target R <= 1.00
 #   swiss       R = mapviz --go 1.26 ns/op / Go 1.26 ns/op   target R <= 1.00
 #   contention  R = mapviz ops/s / Go ops/s          target R >= 1.00
+#   explore     R = target / measured (steps/s, step reduction)  target R <= 1.00
 #               (syncmap also with --go 1.26 against Go >= 1.26's sync.Map)
 # (below or above 1.00 respectively means mapviz is faster).  The summary at
 # the end says whether every ratio of every section is on target.
@@ -34,7 +35,7 @@
 # shellcheck disable=SC2317
 set -eu
 
-SECTIONS="engine swiss contention tui"
+SECTIONS="engine swiss contention tui explore"
 
 usage() {
 	echo "usage: bench/run.sh MAPVIZ_BIN" >&2
@@ -339,6 +340,23 @@ tui_section() {
 	printf '%s\n' "$out" | awk -v ratios="$WORK/ratios" '
 		$1 == "redraw_ms" { printf "ratio tui.redraw %.3f\n", $2 / 2; printf "tui.redraw %.3f le\n", $2 / 2 >> ratios }
 		$1 == "back_max_ms" { printf "ratio tui.back %.4f\n", $2 / 20; printf "tui.back %.4f le\n", $2 / 20 >> ratios }'
+}
+
+# --- explore --------------------------------------------------------------------
+# mapviz bench explore: the schedule search.  Targets: --all on the two-writer
+# scene >= 1,000,000 steps/s on one core (ratio 1e6 / steps/s), and the
+# reduced search on the three-worker scene >= 10x fewer steps than --all
+# (ratio 10 / reduction), with the same classes.  The ratio is target-relative,
+# so <= 1.00 is on target.  No Go twin: Go has no schedule search.
+explore_section() {
+	echo "== explore  (mapviz bench explore; ratio = target / measured)"
+	out=$($PIN "$MAPVIZ" bench explore --three "$ROOT/bench/scenes/explore-sharded3.yaml") ||
+		{ echo "bench: mapviz bench explore failed" >&2; exit 1; }
+	printf '%s\n' "$out" | sed 's/^/  /'
+	printf '%s\n' "$out" | awk -v ratios="$WORK/ratios" '
+		$1 == "all_steps_per_s" { r = $2 > 0 ? 1000000 / $2 : "inf"; printf "ratio explore.speed %s\n", r; print "explore.speed " r " le" >> ratios }
+		$1 == "reduction" { r = $2 > 0 ? 10 / $2 : "inf"; printf "ratio explore.reduction %s\n", r; print "explore.reduction " r " le" >> ratios }
+		$1 == "classes_match" { r = $2 == "yes" ? 0 : "inf"; print "explore.classes " r " le" >> ratios }'
 }
 
 # --- main ----------------------------------------------------------------------

@@ -1,14 +1,23 @@
 #!/bin/sh
 # Make sure what mapviz needs is installed: the build's libraries, and with
 # "test", what the test suite uses (Go 1.19 for the oracle, python3, tmux,
-# asciinema and python3-pyte for the recordings); with "fuzz", what
-# `make fuzz` uses (clang and its libFuzzer runtime, libclang-rt-N-dev).
+# asciinema and python3-pyte for the recordings, chromium for the exported
+# page); with "fuzz", what `make fuzz` uses (clang and its libFuzzer
+# runtime, libclang-rt-N-dev).
 # As root with apt-get, install what is missing; otherwise name it in one
 # clear message and fail.
 missing=""
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
 pkg-config --exists ncursesw 2>/dev/null || missing="$missing libncurses-dev"
 pkg-config --exists libcyaml 2>/dev/null || missing="$missing libcyaml-dev"
+# mapviz export: PNG through cairo, GIF through giflib, the DejaVu Sans Mono font
+pkg-config --exists cairo 2>/dev/null || missing="$missing libcairo2-dev"
+pkg-config --exists fontconfig 2>/dev/null || missing="$missing libfontconfig-dev"
+[ -f /usr/include/gif_lib.h ] || missing="$missing libgif-dev"
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || missing="$missing fonts-dejavu-core"
+# mapviz export -o F.html: npm fetches the web player (web/package-lock.json), node inlines it
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 if [ "${1:-}" = test ]; then
 	# Go 1.19 by its own path (the go on PATH is Go 1.26 on these machines).
 	here=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +27,8 @@ if [ "${1:-}" = test ]; then
 	command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 	command -v asciinema >/dev/null 2>&1 || missing="$missing asciinema"
 	python3 -c 'import pyte' >/dev/null 2>&1 || /usr/bin/python3 -c 'import pyte' >/dev/null 2>&1 || missing="$missing python3-pyte"
+	# the exported page's test drives Debian's chromium (tests/html)
+	[ -x /usr/bin/chromium ] || missing="$missing chromium"
 fi
 
 # Whether clang can link a libFuzzer target (the runtime is a package of its own).
@@ -45,7 +56,7 @@ fi
 apt_install() { # packages...
 	echo "mapviz: installing $*" >&2
 	# shellcheck disable=SC2086
-	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"; } >&2
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -o DPkg::Lock::Timeout=300 -y -qq --no-install-recommends "$@"; } >&2
 }
 can_install() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
 

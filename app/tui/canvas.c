@@ -68,6 +68,8 @@ uint32_t tui_ascii_fold(uint32_t ch)
 	case 0x2504:
 	case 0x2508:
 	case 0x2550: /* ─ ━ ┄ ┈ ═ */ return '-';
+	case 0x2013:
+	case 0x2014: /* – — */ return '-';
 	case 0x2502:
 	case 0x2503:
 	case 0x2506:

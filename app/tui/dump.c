@@ -37,7 +37,8 @@ void tui_headless_done(struct tui *t)
 	free(t);
 }
 
-int tui_dump_screen(struct tui *t, int w, int h, uint64_t step, bool has_step, const char *keys)
+int tui_headless_screen(struct tui *t, int w, int h, uint64_t step, bool has_step, const char *keys,
+                        char *err, size_t errlen)
 {
 	t->now_ms = 0;
 	tui_canvas_resize(&t->cv, w, h);
@@ -48,11 +49,8 @@ int tui_dump_screen(struct tui *t, int w, int h, uint64_t step, bool has_step, c
 	if (keys) {
 		/* the key script of mapviz record; its waits take no time here */
 		struct keyscript ks;
-		char err[300];
-		if (keyscript_parse(keys, &ks, err, sizeof err) != 0) {
-			fprintf(stderr, "mapviz --keys: %s\n", err);
+		if (keyscript_parse(keys, &ks, err, errlen) != 0)
 			return 1;
-		}
 		for (size_t i = 0; i < ks.n && !t->quit; i++)
 			for (uint32_t r = 0; ks.items[i].kind == KS_KEY && r < ks.items[i].repeat && !t->quit;
 			     r++) {
@@ -62,6 +60,16 @@ int tui_dump_screen(struct tui *t, int w, int h, uint64_t step, bool has_step, c
 		keyscript_free(&ks);
 	}
 	tui_render(t);
+	return 0;
+}
+
+int tui_dump_screen(struct tui *t, int w, int h, uint64_t step, bool has_step, const char *keys)
+{
+	char err[300];
+	if (tui_headless_screen(t, w, h, step, has_step, keys, err, sizeof err) != 0) {
+		fprintf(stderr, "mapviz --keys: %s\n", err);
+		return 1;
+	}
 	tui_canvas_dump(&t->cv, stdout);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

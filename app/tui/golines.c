@@ -18,6 +18,7 @@ struct gl_build {
 	const struct mv_program *p;
 	char names[MV_MAX_VARS][24];
 	bool is_str[MV_MAX_VARS];
+	uint32_t first_into[MV_MAX_VARS]; /* the first op whose into: binds v (`:=`), or UINT32_MAX */
 	struct goprog *gp;
 	uint32_t cap;
 	int width;
@@ -59,8 +60,23 @@ static void learn_names(struct gl_build *b, char *const *src, uint32_t nsrc)
 	for (int v = 0; v < MV_MAX_VARS; v++)
 		snprintf(b->names[v], sizeof b->names[v], "%s", fallback[v]);
 	bool known[MV_MAX_VARS] = {false};
+	for (int v = 0; v < MV_MAX_VARS; v++)
+		b->first_into[v] = UINT32_MAX;
 	for (uint32_t pc = 0; pc < b->p->n; pc++) {
 		const struct mv_instr *in = &b->p->instrs[pc];
+		if (in->has_into && in->into < MV_MAX_VARS) { /* load: {key: 1, into: v} */
+			if (b->first_into[in->into] == UINT32_MAX)
+				b->first_into[in->into] = pc;
+			b->is_str[in->into] = false;
+			uint32_t last = pc + 1 < b->p->n && b->p->instrs[pc + 1].line > in->line
+			                    ? b->p->instrs[pc + 1].line - 1
+			                    : in->line;
+			if (!known[in->into] && src &&
+			    find_name(src, nsrc, in->line, in->col, last, "into:", b->names[in->into],
+			              sizeof b->names[in->into]))
+				known[in->into] = true;
+			continue;
+		}
 		if (in->kind != MV_I_REPEAT && in->kind != MV_I_RANGE)
 			continue;
 		uint32_t to = pc + 1 < b->p->n && b->p->instrs[pc + 1].line > in->line
@@ -209,6 +225,34 @@ static bool stmt_text_as(const struct gl_build *b, const struct mv_instr *in, bo
 	opd_text(b, &in->key, k, sizeof k);
 	opd_text(b, &in->value, v, sizeof v);
 	const char *mname = sync || sharded ? "sm" : "m";
+	char into[40] = "";
+	if (in->has_into && in->into < MV_MAX_VARS) { /* `v := m[1]`, then `v = m[1]` */
+		bool first = b->first_into[in->into] == (uint32_t)(in - b->p->instrs);
+		snprintf(into, sizeof into, "%s%s", b->names[in->into], first ? " :=" : " =");
+	}
+	if (into[0]) {
+		switch (in->kind) {
+		case MV_I_LOAD:
+			if (sync || sharded)
+				snprintf(buf, len, "%s, _%s %s.Load(%s)", b->names[in->into], into + strlen(b->names[in->into]),
+				         mname, k);
+			else
+				snprintf(buf, len, "%s m[%s]", into, k);
+			return true;
+		case MV_I_LOAD_OR_STORE:
+		case MV_I_LOAD_AND_DELETE:
+		case MV_I_SWAP:
+			snprintf(buf, len, "%s, _%s %s.%s(%s%s%s)", b->names[in->into],
+			         into + strlen(b->names[in->into]), mname,
+			         in->kind == MV_I_LOAD_OR_STORE ? "LoadOrStore"
+			         : in->kind == MV_I_SWAP        ? "Swap"
+			                                        : "LoadAndDelete",
+			         k, in->kind == MV_I_LOAD_AND_DELETE ? "" : ", ",
+			         in->kind == MV_I_LOAD_AND_DELETE ? "" : v);
+			return true;
+		default: break;
+		}
+	}
 	switch (in->kind) {
 	case MV_I_STORE:
 		if (sync || sharded)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "export.h"
 #include "term.h"
 #include "tui_int.h"
 
@@ -76,6 +77,38 @@ void tui_after_move(struct tui *t)
 		t->flash[0] = '\0'; /* it was about a step the run has left */
 		t->flash_step = UINT64_MAX;
 	}
+	tui_challenge_update(t);
+}
+
+/* A challenge: the student is the scheduler; keys that would run the
+ * scene's own schedule say so instead.  True when a is one of them. */
+static bool challenge_refuses(struct tui *t, enum tui_action a)
+{
+	if (!t->sc.challenge.present)
+		return false;
+	switch (a) {
+	case TA_STEP:
+	case TA_PLAY:
+	case TA_END:
+	case TA_NEXT_EVENT:
+	case TA_NEXT_BREAK:
+	case TA_REJOIN: break;
+	case TA_DIGIT:
+		if (t->chal == TC_PLAYING)
+			return false;
+		/* won or lost: the run is over, whatever could still run */
+		tui_flash(t, "the challenge is %s at step %" PRIu64 ": ← steps back, Home tries again",
+		          t->chal == TC_WON ? "won" : "lost", tl_step(&t->tl));
+		return true;
+	default: return false;
+	}
+	t->playing = false;
+	if (mv_world_ended(&t->tl.w))
+		tui_flash(t, "the run is over: ← steps back, Home tries again");
+	else
+		tui_flash(t, "you are the scheduler: press 1-%u to run a goroutine (h: a hint, x: explore)",
+		          t->tl.w.nworkers < 9 ? t->tl.w.nworkers : 9);
+	return true;
 }
 
 static void step_forward(struct tui *t)
@@ -143,6 +176,8 @@ static void prompt_key(struct tui *t, struct tui_loop *lp, int k)
 			} else if (v < tl_step(&t->tl)) {
 				tl_seek(&t->tl, v);
 				tui_after_move(t);
+			} else if (t->sc.challenge.present) {
+				tui_flash(t, "in a challenge g goes back only: forward, you pick (1-9)");
 			} else {
 				lp->run = TUI_RUN_TO;
 				lp->run_target = v;
@@ -207,45 +242,71 @@ static FILE *create_new(const char *path)
 	return f;
 }
 
-/* e: the screen as text (SCENE-stepN.txt) and with colors (.ans) in the
- * output directory; the message names both files by their full paths. */
+/* What e writes, in the order E goes through them (.txt comes with .ans). */
+static const char *const export_exts[TUI_EXPORT_KINDS] = {".txt", ".png", ".svg"};
+
+/* e: the screen in the output directory — as text (SCENE-stepN.txt) and
+ * with colors (.ans), or as a picture (.png, .svg), as E chose; never
+ * replacing a file (the next is SCENE-stepN-2.png); the message names the
+ * file by its full path (the name, then where it is). */
 static void export_screen(struct tui *t, char *msg, size_t len)
 {
-	char stem[4096], txt[4200], ans[4200];
+	char stem[4096], out[4200], ans[4200];
 	out_stem(t, stem, sizeof stem);
 	uint64_t step = t->have_scene ? tl_step(&t->tl) : 0;
+	int kind = t->export_kind % TUI_EXPORT_KINDS;
+	bool text = kind == 0;
 	for (int i = 1; i < 1000; i++) {
-		snprintf(txt, sizeof txt,
-		         i == 1 ? "%.4000s-step%" PRIu64 ".txt" : "%.4000s-step%" PRIu64 "-%d.txt", stem,
-		         step, i);
-		snprintf(ans, sizeof ans,
-		         i == 1 ? "%.4000s-step%" PRIu64 ".ans" : "%.4000s-step%" PRIu64 "-%d.ans", stem,
-		         step, i);
-		if (access(txt, F_OK) != 0 && access(ans, F_OK) != 0)
+		if (i == 1)
+			snprintf(out, sizeof out, "%.4000s-step%" PRIu64 "%s", stem, step, export_exts[kind]);
+		else
+			snprintf(out, sizeof out, "%.4000s-step%" PRIu64 "-%d%s", stem, step, i,
+			         export_exts[kind]);
+		snprintf(ans, sizeof ans, "%.*s.ans", (int)(strlen(out) - 4), out);
+		if (access(out, F_OK) != 0 && (!text || access(ans, F_OK) != 0))
 			break;
 	}
-	FILE *ft = create_new(txt);
-	FILE *fa = ft ? create_new(ans) : NULL;
-	if (!ft || !fa) {
-		snprintf(msg, len, "cannot export the screen: %.480s: %.60s", ft ? ans : txt,
-		         strerror(errno));
-		if (ft) {
-			fclose(ft);
-			unlink(txt);
+	FILE *f = create_new(out);
+	FILE *fa = f && text ? create_new(ans) : NULL;
+	if (!f || (text && !fa)) {
+		snprintf(msg, len, "cannot export the screen: %.480s: %.60s", f ? ans : out, strerror(errno));
+		if (f) {
+			fclose(f);
+			unlink(out);
 		}
 		return;
 	}
-	tui_canvas_dump(&t->cv, ft);
-	tui_canvas_dump_ansi(&t->cv, &t->theme, fa);
-	bool ok = fclose(ft) == 0;
-	ok = (fclose(fa) == 0) && ok;
+	bool ok = true;
+	char err[600] = "";
+	if (kind == 1) { /* .png: cairo writes the file itself */
+		fclose(f);
+		ok = tui_export_png(&t->cv, &t->theme, tui_no_color(), out, err, sizeof err) == 0;
+	} else {
+		if (text) {
+			tui_canvas_dump(&t->cv, f);
+			tui_canvas_dump_ansi(&t->cv, &t->theme, fa);
+			ok = fclose(fa) == 0;
+		} else {
+			char title[600], name[512];
+			const char *slash = strrchr(stem, '/');
+			snprintf(name, sizeof name, "%.500s", slash ? slash + 1 : stem);
+			snprintf(title, sizeof title, "%s — step %" PRIu64, name, step);
+			ok = tui_export_svg(&t->cv, &t->theme, tui_no_color(), title, f);
+		}
+		ok = fclose(f) == 0 && ok;
+		if (!ok)
+			snprintf(err, sizeof err, "%.60s", strerror(errno));
+	}
 	if (!ok) {
-		snprintf(msg, len, "cannot export the screen: %s", strerror(errno));
+		snprintf(msg, len, "cannot export the screen: %.500s", err);
+		unlink(out);
+		if (text)
+			unlink(ans);
 		return;
 	}
-	const char *slash = strrchr(txt, '/'); /* the name, then where it is */
-	snprintf(msg, len, "screen is in %.200s (text) and .ans (colors), in %.*s", slash ? slash + 1 : txt,
-	         slash ? (int)(slash - txt) : 1, slash ? txt : ".");
+	const char *slash = strrchr(out, '/');
+	snprintf(msg, len, "screen is in %.200s%s, in %.*s", slash ? slash + 1 : out,
+	         text ? " (text) and .ans (colors)" : "", slash ? (int)(slash - out) : 1, slash ? out : ".");
 }
 
 /* r: start or stop a recording (mid-session: the recording begins with
@@ -305,6 +366,22 @@ bool tui_handle_key(struct tui *t, struct tui_loop *lp, int k)
 		return true;
 	}
 	enum tui_action a = tui_key_action(k);
+	if (t->ex.running) {
+		/* a search runs: Esc stops it (what it found so far is shown),
+		 * q quits */
+		if (a == TA_CLOSE || a == TA_QUIT)
+			tui_explore_cancel(t);
+		if (a == TA_QUIT)
+			t->quit = true;
+		return true;
+	}
+	if (t->overlay == TO_EXPLORE) {
+		if (tui_explore_key(t, a))
+			return true;
+		t->overlay = TO_NONE; /* any other key: the list goes, the key acts */
+	}
+	if (t->have_scene && challenge_refuses(t, a))
+		return true;
 	if (lp->run != TUI_RUN_NONE) {
 		/* any key stops a long run */
 		lp->run = TUI_RUN_NONE;
@@ -381,6 +458,8 @@ bool tui_handle_key(struct tui *t, struct tui_loop *lp, int k)
 		tui_after_move(t);
 		return true;
 	}
+	case TA_EXPLORE: tui_explore_start(t, lp, TX_LIST); return true;
+	case TA_HINT: tui_explore_start(t, lp, TX_HINT); return true;
 	case TA_REJOIN: {
 		uint64_t at = tl_step(&t->tl);
 		t->playing = false;
@@ -473,10 +552,21 @@ bool tui_handle_key(struct tui *t, struct tui_loop *lp, int k)
 	case TA_CLOSE:
 		if (t->overlay == TO_FATAL)
 			t->fatal_dismissed_at = w->step + 1;
+		if (t->overlay == TO_CHALLENGE) { /* Go's report stays closed too */
+			t->chal_dismissed_at = w->step + 1;
+			t->fatal_dismissed_at = w->step + 1;
+		}
 		t->overlay = TO_NONE;
 		t->playing = false;
 		return true;
 	case TA_RECORD: toggle_recording(t, lp); return true;
+	case TA_EXPORT_KIND:
+		t->export_kind = (t->export_kind + 1) % TUI_EXPORT_KINDS;
+		tui_flash(t, "e saves the screen as %s%s now (E: as %s%s)", export_exts[t->export_kind],
+		          t->export_kind == 0 ? " and .ans" : "",
+		          export_exts[(t->export_kind + 1) % TUI_EXPORT_KINDS],
+		          t->export_kind == TUI_EXPORT_KINDS - 1 ? " and .ans" : "");
+		return true;
 	case TA_EXPORT: {
 		char msg[sizeof t->flash];
 		export_screen(t, msg, sizeof msg);

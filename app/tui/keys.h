@@ -40,7 +40,7 @@ enum {
 #define TUI_KEY_MAP(X)                                                                                      \
 	X(STEP, "step", "space →", "step forward: one runtime step, or one whole operation (o toggles)",    \
 	  ' ', TK_RIGHT, 'l', 0)                                                                            \
-	X(BACK, "back", "←", "step back: exactly the screen before that step", TK_LEFT, 'h', TK_BACKSPACE,  \
+	X(BACK, "back", "←", "step back: exactly the screen before that step", TK_LEFT, TK_BACKSPACE, 0,    \
 	  0)                                                                                                \
 	X(PLAY, "play", "p", "play / pause", 'p', 0, 0, 0)                                                  \
 	X(FASTER, "+/- speed", "+", "play faster", '+', '=', 0, 0)                                          \
@@ -53,6 +53,11 @@ enum {
 	X(NEXT_BREAK, "", "b", "run to the next breakpoint of the scene", 'b', 0, 0, 0)                     \
 	X(DIGIT, "run G", "1-9", "run goroutine G1..G9's next step yourself (the choice is recorded)", '1', \
 	  0, 0, 0)                                                                                          \
+	X(EXPLORE, "", "x",                                                                                 \
+	  "explore every schedule from this step: how the run can end, and the shortest way to each",       \
+	  'x', 0, 0, 0)                                                                                     \
+	X(HINT, "", "h", "challenges: the next goroutine to run on the shortest way to the goal", 'h', 0,   \
+	  0, 0)                                                                                             \
 	X(REJOIN, "", "s", "back to the scene's own schedule at this step (drops the steps you picked)",    \
 	  's', 0, 0, 0)                                                                                     \
 	X(UNIT, "", "o", "toggle what space runs: one runtime step or one whole operation", 'o', 0, 0, 0)   \
@@ -71,12 +76,15 @@ enum {
 	X(SEARCH, "", "/", "search the event log (/ then Enter alone: the match before)", '/', 0, 0, 0)     \
 	X(SOURCE, "", "y", "show the programs as the scene's YAML instead of Go (toggle)", 'y', 0, 0, 0)    \
 	X(HELP, "help", "?", "this help", '?', TK_F1, 0, 0)                                                 \
-	X(CLOSE, "", "Esc", "close the help, the inspector or the fatal error report", TK_ESC, 0, 0, 0)     \
+	X(CLOSE, "", "Esc", "close the help, the inspector, a report or a list; stop a search", TK_ESC, 0,  \
+	  0, 0)                                                                                                \
 	X(RECORD, "", "r",                                                                                  \
 	  "start / stop recording to SCENE-N.cast in --out-dir (asciicast; see mapviz record)", 'r', 0, 0,  \
 	  0)                                                                                                \
-	X(EXPORT, "", "e", "save the screen to SCENE-stepN.txt and .ans (colors) in --out-dir", 'e', 0, 0,  \
-	  0)                                                                                                \
+	X(EXPORT, "", "e", "save the screen to SCENE-stepN.txt and .ans (colors), or .png or .svg (E)",    \
+	  'e', 0, 0, 0)                                                                                     \
+	X(EXPORT_KIND, "", "E", "what e saves: .txt and .ans, .png, .svg (in turn), in --out-dir", 'E', 0, \
+	  0, 0)                                                                                             \
 	X(REDRAW, "", "Ctrl-L", "redraw the whole screen", TK_CTRL('l'), 0, 0, 0)                           \
 	X(QUIT, "quit", "q", "quit (Ctrl-C too)", 'q', 'Q', 0, 0)
 

@@ -1,7 +1,7 @@
 /*
  * loop: the interactive run loop and its clock — keys in, one redraw per
  * change out: a key, a play tick, a finished chunk of a long run, a resize
- * flag or a file change marks the screen dirty, and the loop renders the
+ * flag, a file change or a search's progress marks the screen dirty, and the loop renders the
  * canvas and blits what changed (the only place that draws).  Also the
  * message line (tui_flash) and long runs cut into chunks (tui_run_chunk).
  */
@@ -128,6 +128,10 @@ int tui_run_loop(struct tui *t, struct tui_term *term)
 			if (tui_check_watch(t))
 				lp.dirty = true;
 		}
+		if (t->ex.running && tui_explore_poll(t)) {
+			tui_rec_check(t);
+			lp.dirty = true;
+		}
 		if (lp.run != TUI_RUN_NONE) {
 			if (tui_run_chunk(t, &lp, 30))
 				tui_rec_check(t);
@@ -158,6 +162,8 @@ int tui_run_loop(struct tui *t, struct tui_term *term)
 		}
 		if (t->watch && (timeout < 0 || timeout > 300))
 			timeout = 300;
+		if (t->ex.running && (timeout < 0 || timeout > 100))
+			timeout = 100; /* the search's progress line */
 		int k = tui_term_key(term, timeout);
 		if (k == TK_NONE)
 			continue;

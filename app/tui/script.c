@@ -1,7 +1,8 @@
 /*
  * script: `mapviz record --keys`, a scripted recording — no terminal and
  * virtual time: curses writes into a temporary file whose bytes feed the
- * cast (or a plain-text transcript gets each frame), key by key, with the
+ * cast (or a plain-text transcript gets each frame, or `mapviz export` a
+ * GIF frame by frame: tui_script_frames), key by key, with the
  * script's waits setting the clock.
  */
 #include <errno.h>
@@ -23,6 +24,9 @@ struct script_run {
 	off_t off;  /* how much of it the cast has */
 	FILE *text; /* the transcript, NULL: a cast */
 	uint64_t delay_ms;
+	/* export: each frame to sink (no cast, no transcript) */
+	void (*sink)(void *ctx, const struct tui_canvas *cv, uint64_t ms);
+	void *sink_ctx;
 };
 
 /* The bytes curses wrote since the last call, to the cast. */
@@ -48,6 +52,8 @@ static void script_frame(struct script_run *sr)
 		tui_term_blit(&sr->term, &t->cv);
 		script_drain(sr);
 	}
+	if (sr->sink)
+		sr->sink(sr->sink_ctx, &t->cv, t->now_ms);
 }
 
 static void script_text_frame(struct script_run *sr, const char *what)
@@ -108,6 +114,35 @@ static void script_key(struct script_run *sr, int k, const char *word)
 		tui_rec_check(t);
 		script_frame(sr);
 	}
+}
+
+/* The key script's keys and waits, and the last screen's moment. */
+static void script_play(struct script_run *sr, const struct keyscript *ks)
+{
+	struct tui *t = sr->t;
+	for (size_t i = 0; i < ks->n && !t->quit; i++) {
+		const struct ks_item *it = &ks->items[i];
+		switch (it->kind) {
+		case KS_DELAY: sr->delay_ms = it->ms; break;
+		case KS_WAIT:
+			script_advance(sr, t->now_ms + it->ms);
+			if (sr->text) {
+				char w[40];
+				snprintf(w, sizeof w, "wait:%" PRIu64 ".%03" PRIu64, it->ms / 1000,
+				         it->ms % 1000);
+				script_text_frame(sr, w);
+			}
+			break;
+		case KS_KEY:
+			for (uint32_t r = 0; r < it->repeat && !t->quit; r++) {
+				script_advance(sr, t->now_ms + sr->delay_ms);
+				script_key(sr, it->key, it->word);
+			}
+			break;
+		}
+	}
+	if (!t->quit) /* the last screen stays a moment */
+		script_advance(sr, t->now_ms + sr->delay_ms);
 }
 
 /* Create the transcript (never replacing a file unless force); "-" is
@@ -174,6 +209,8 @@ int tui_record_script(struct tui *t, const struct tui_record *rec)
 			rc = 1;
 			goto done;
 		}
+		/* no person is at the keys: ● REC would only be noise in the film */
+		t->recording = false;
 		if (tui_term_open_recorded(&sr.term, &t->theme, tui_no_color(), sr.out, rec->h, rec->w) !=
 		    0) {
 			fprintf(stderr, "mapviz record: cannot start curses on a virtual %s screen\n",
@@ -186,29 +223,7 @@ int tui_record_script(struct tui *t, const struct tui_record *rec)
 		tui_rec_check(t);
 		script_frame(&sr);
 	}
-	for (size_t i = 0; i < ks.n && !t->quit; i++) {
-		const struct ks_item *it = &ks.items[i];
-		switch (it->kind) {
-		case KS_DELAY: sr.delay_ms = it->ms; break;
-		case KS_WAIT:
-			script_advance(&sr, t->now_ms + it->ms);
-			if (sr.text) {
-				char w[40];
-				snprintf(w, sizeof w, "wait:%" PRIu64 ".%03" PRIu64, it->ms / 1000,
-				         it->ms % 1000);
-				script_text_frame(&sr, w);
-			}
-			break;
-		case KS_KEY:
-			for (uint32_t r = 0; r < it->repeat && !t->quit; r++) {
-				script_advance(&sr, t->now_ms + sr.delay_ms);
-				script_key(&sr, it->key, it->word);
-			}
-			break;
-		}
-	}
-	if (!t->quit) /* the last screen stays a moment */
-		script_advance(&sr, t->now_ms + sr.delay_ms);
+	script_play(&sr, &ks);
 	if (sr.out) {
 		tui_rec_time(t, t->now_ms);
 		tui_term_close_virtual(&sr.term); /* endwin: as the terminal is given back */
@@ -233,4 +248,26 @@ done:
 	t->rec = NULL;
 	pthread_mutex_destroy(&tr.mu);
 	return rc;
+}
+
+int tui_script_frames(struct tui *t, const char *script, int w, int h,
+                      void (*frame)(void *ctx, const struct tui_canvas *cv, uint64_t ms), void *ctx,
+                      uint64_t *end_ms, char *err, size_t errlen)
+{
+	struct keyscript ks;
+	if (keyscript_parse(script, &ks, err, errlen) != 0)
+		return 1;
+	struct script_run sr = {.t = t, .delay_ms = KS_DEFAULT_DELAY_MS, .sink = frame, .sink_ctx = ctx};
+	sr.lp = (struct tui_loop){TUI_RUN_NONE, 0, 0, false, NULL, true};
+	struct tui_rec *rec = t->rec;
+	t->rec = NULL; /* no cast, no markers */
+	tui_canvas_resize(&t->cv, w, h);
+	t->now_ms = 0;
+	t->next_tick_ms = 0;
+	script_frame(&sr);
+	script_play(&sr, &ks);
+	*end_ms = t->now_ms;
+	t->rec = rec;
+	keyscript_free(&ks);
+	return 0;
 }

@@ -14,12 +14,14 @@
 #define MV_TUI_INT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "../scene.h"
+#include "engine/explore/explore.h"
 #include "canvas.h"
 #include "golines.h"
 #include "keys.h"
@@ -35,6 +37,7 @@ enum {
 };
 
 struct tui;
+struct tui_loop;
 struct tui_term;
 struct tui_view;
 
@@ -56,9 +59,43 @@ struct tui_view {
 /* The panels Tab cycles through. */
 enum tui_panel { TP_MAP, TP_WORKERS, TP_LOCKS, TP_EVENTS, TP__COUNT };
 
-enum tui_overlay { TO_NONE, TO_HELP, TO_INSPECT, TO_FATAL };
+enum tui_overlay { TO_NONE, TO_HELP, TO_INSPECT, TO_FATAL, TO_EXPLORE, TO_CHALLENGE };
+
+/* What a schedule search was started for: x's list of endings, or h's
+ * hint in a challenge. */
+enum tui_explore_for { TX_LIST, TX_HINT };
+
+/*
+ * A schedule search (explore_ui.c) from a copy of the world at one step.
+ * In the terminal it runs on a thread of its own: the thread owns `from`
+ * and `res` until it sets `done`; the loop only reads the progress counters
+ * and may set `cancel`.  Headless and scripted runs search synchronously.
+ */
+struct tui_explore {
+	bool running; /* a search thread was started and not yet joined */
+	enum tui_explore_for purpose;
+	pthread_t th;
+	atomic_int cancel;
+	atomic_bool done;
+	_Atomic uint64_t runs, steps; /* progress, from the search thread */
+	struct mv_world from;         /* the world searched from (a copy) */
+	bool have_from;
+	uint64_t from_step;
+	uint64_t max_depth;
+	enum mv_status st;
+	struct mv_explore_result res; /* the last search's result */
+	bool have_res;
+	int sel;    /* the class selected in the list */
+	int scroll; /* the first class shown */
+};
+
+/* A challenge's standing at the current step (explore_ui.c). */
+enum tui_chal_state { TC_PLAYING, TC_WON, TC_LOST };
 
 enum tui_prompt { TQ_NONE, TQ_GOTO, TQ_SEARCH };
+
+/* The kinds of file e writes (keys.c). */
+#define TUI_EXPORT_KINDS 3
 
 #define TUI_MIN_W 80
 #define TUI_MIN_H 24
@@ -85,6 +122,15 @@ struct tui {
 	enum tui_panel focus;
 	enum tui_overlay overlay;
 	uint64_t fatal_dismissed_at; /* step+1 at which the report was dismissed, 0 none */
+	/* schedule search (x, h) and challenge mode (sc.challenge.present) */
+	struct tui_explore ex;
+	enum tui_chal_state chal;
+	enum mv_outcome chal_end;   /* how the run ended (TC_LOST at an end) */
+	const char *chal_end_msg;   /* its message (static), NULL */
+	bool chal_past;             /* TC_LOST: past the step limit, not ended */
+	uint64_t chal_key;          /* the run chal was worked out for (a hash), 0 none */
+	uint64_t chal_dismissed_at; /* step+1 at which its overlay was closed, 0 none */
+	uint64_t chal_marked;       /* the run whose result was marked in a recording, 0 none */
 	int overlay_scroll;
 	uint32_t shard;    /* sharded maps: the shard shown */
 	bool shard_pinned; /* picked with [ ]; else it follows the contention */
@@ -102,6 +148,7 @@ struct tui {
 	char search[64];
 	int64_t search_hit; /* log index of the highlighted match, -1 */
 	char out_dir[4096]; /* where r and e write (--out-dir; the working directory) */
+	int export_kind;    /* what e writes: .txt and .ans, .png, .svg (E changes it) */
 	/* recording: the header shows ● REC when set */
 	bool recording;
 	struct tui_rec *rec; /* NULL: no recording is possible (headless) */
@@ -132,6 +179,35 @@ struct tui_loop {
 	struct tui_term *term; /* NULL: headless */
 	bool scripted;         /* a scripted recording: r does not stop it */
 };
+
+/* explore_ui.c: schedule search (x, h) and challenge mode. */
+/* x or h: start a search from the current step for purpose (lp->term set:
+ * on a thread, the loop polls; else synchronously, finished on return). */
+void tui_explore_start(struct tui *t, const struct tui_loop *lp, enum tui_explore_for purpose);
+/* A search thread has finished (or was cancelled): join it and show what
+ * it found.  True when the screen changed. */
+bool tui_explore_poll(struct tui *t);
+/* Stop a running search and wait for it (its partial result is kept). */
+void tui_explore_cancel(struct tui *t);
+/* Forget the search and its result (a scene closes). */
+void tui_explore_done(struct tui *t);
+/* The explore list's keys (TO_EXPLORE): ↑ ↓ select, Enter plays the
+ * witness selected, Esc closes. */
+bool tui_explore_key(struct tui *t, enum tui_action a);
+/* The progress line while a search runs, into buf. */
+void tui_explore_progress(const struct tui *t, char *buf, size_t len);
+/* Draw the explore list (TO_EXPLORE) and a challenge's result (TO_CHALLENGE). */
+void tui_draw_explore(struct tui *t);
+void tui_draw_challenge(struct tui *t);
+/* A challenge scene opened: the student is the scheduler. */
+void tui_challenge_open(struct tui *t);
+/* Work out where the challenge stands at the current step (after a move):
+ * won, lost or playing; opens its overlay and marks a recording. */
+void tui_challenge_update(struct tui *t);
+/* The challenge's goal in words ("make Go abort with a fatal error"), and
+ * in brief for the caption ("fatal error: concurrent map writes"). */
+const char *tui_challenge_goal(const struct tui *t, char *buf, size_t len);
+const char *tui_challenge_brief(const struct tui *t, char *buf, size_t len);
 
 /* keys.c: the keymap and the actions. */
 /* One key k as typed; true when the screen must be redrawn.  A long run
@@ -176,9 +252,20 @@ void tui_feed_key(struct tui *t, int key);
 /* --dump: the scene open in t at w x h, at step (has_step) after keys,
  * printed as text to stdout; exit status. */
 int tui_dump_screen(struct tui *t, int w, int h, uint64_t step, bool has_step, const char *keys);
+/* The same without printing: t->cv holds the screen; 1 with err set for
+ * a bad key script. */
+int tui_headless_screen(struct tui *t, int w, int h, uint64_t step, bool has_step, const char *keys,
+                        char *err, size_t errlen);
 
 /* script.c: `mapviz record --keys` with the scene open in t; exit status. */
 int tui_record_script(struct tui *t, const struct tui_record *rec);
+/* `mapviz export --keys -o F.gif`: the same scripted session with no
+ * terminal, each screen change given to frame (the canvas and the virtual
+ * time in ms, never decreasing); *end_ms: when the session ended.  1 with
+ * err set for a bad key script. */
+int tui_script_frames(struct tui *t, const char *script, int w, int h,
+                      void (*frame)(void *ctx, const struct tui_canvas *cv, uint64_t ms), void *ctx,
+                      uint64_t *end_ms, char *err, size_t errlen);
 
 /* tui_main.c: whether NO_COLOR asks for no colors. */
 bool tui_no_color(void);

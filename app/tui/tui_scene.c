@@ -86,6 +86,7 @@ int tui_open_scene(struct tui *t, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	if (t->have_scene) {
+		tui_explore_done(t); /* a search reads the old scene's spec */
 		tl_done(&t->tl);
 		scene_free(&t->sc);
 	}
@@ -107,6 +108,8 @@ int tui_open_scene(struct tui *t, const char *path, char *err, size_t errlen)
 	t->overlay = TO_NONE;
 	t->fatal_dismissed_at = 0;
 	t->search_hit = -1;
+	tui_challenge_open(t);
+	tui_challenge_update(t);
 	return 0;
 }
 
@@ -114,6 +117,7 @@ void tui_close_scene(struct tui *t)
 {
 	if (!t->have_scene)
 		return;
+	tui_explore_done(t);
 	tl_done(&t->tl);
 	scene_free(&t->sc);
 	free_source(t);

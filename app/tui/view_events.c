@@ -48,7 +48,10 @@ static void events_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 	if (v->scroll < 0)
 		v->scroll = 0;
 	if (!n) {
-		tui_puts(c, r.x + 1, r.y, maxx, "nothing has happened yet: press space to take a step",
+		tui_puts(c, r.x + 1, r.y, maxx,
+		         t->sc.challenge.present
+		             ? "nothing has happened yet: you schedule, press 1-9 to run a goroutine"
+		             : "nothing has happened yet: press space to take a step",
 		         TR_DIM, 0);
 		return;
 	}

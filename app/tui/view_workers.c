@@ -230,7 +230,44 @@ static int window_first(int n, int cur, int h)
 	return first < 0 ? 0 : first;
 }
 
-/* A lane's header: selection mark, G1, its state glyph, name, state. */
+/* Worker i's variables that hold a value now (load into:, a loop's
+ * var:), "v = 1  k = 2", from the scene's names; "" none. */
+static void vars_text(const struct tui *t, uint32_t i, char *buf, size_t len)
+{
+	const struct mv_world *w = tui_world(t);
+	size_t o = 0;
+	buf[0] = '\0';
+	if (!t->sc.var_names || i >= t->sc.spec.nworkers || w->workers[i].state == MV_W_DONE)
+		return; /* a finished goroutine's variables are gone */
+	for (uint32_t v = 0; v < MV_MAX_VARS && o + 1 < len; v++) {
+		const char *name = t->sc.var_names[i][v];
+		if (!name)
+			continue;
+		char val[80];
+		if (w->workers[i].var_str >> v & 1)
+			tui_key_text(w, w->workers[i].vars[v], val, sizeof val);
+		else
+			snprintf(val, sizeof val, "%lld", (long long)w->workers[i].vars[v]);
+		int n = snprintf(buf + o, len - o, "%s%s = %s", o ? "  " : "", name, val);
+		if (n < 0 || (size_t)n >= len - o) {
+			buf[o] = '\0';
+			return;
+		}
+		o += (size_t)n;
+	}
+}
+
+/* The variables after a lane's state word, at x when they fit. */
+static void draw_vars(struct tui *t, uint32_t i, int x, int y, int maxx)
+{
+	char vars[200];
+	vars_text(t, i, vars, sizeof vars);
+	if (vars[0] && x + 2 + tui_text_width(vars) <= maxx)
+		tui_puts(&t->cv, x + 2, y, maxx, vars, TR_VALUE, 0);
+}
+
+/* A lane's header: selection mark, G1, its state glyph, name, state and
+ * its variables. */
 static int lane_header(struct tui *t, uint32_t i, int x, int y, int maxx, int namew, bool sel)
 {
 	struct tui_canvas *c = &t->cv;
@@ -245,7 +282,9 @@ static int lane_header(struct tui *t, uint32_t i, int x, int y, int maxx, int na
 		if (sp)
 			*sp = '\0';
 	}
-	return tui_puts(c, x + 1, y, maxx, word, role, 0);
+	x = tui_puts(c, x + 1, y, maxx, word, role, 0);
+	draw_vars(t, i, x, y, maxx);
+	return x;
 }
 
 static void workers_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
@@ -302,7 +341,8 @@ static void workers_draw(struct tui *t, struct tui_view *v, struct tui_rect r)
 			hx = tui_puts(c, hx, y, mx, tui_glyph(t, role[i]), role[i], 0);
 			tui_puts(c, hx + 1, y, mx, tui_wname(t, (uint32_t)i), TR_NORMAL, 0);
 			y++;
-			tui_puts(c, x + 1, y++, mx, word, role[i], 0);
+			int wx = tui_puts(c, x + 1, y, mx, word, role[i], 0);
+			draw_vars(t, (uint32_t)i, wx, y++, mx);
 			int dl = detail[i][0] ? tui_wrap_lines(lw - 1, 0, detail[i], 6) : 0;
 			int nl = (int)gp[i]->n + (cur[i] < 0);
 			int code_h = r.y + r.h - y - dl;

@@ -29,8 +29,11 @@ static void draw_header(struct tui *t, int y)
 	const struct mv_world *w = tui_world(t);
 	char right[160];
 	/* which runtime this screen shows: the engine of the scene's map */
-	int o = snprintf(right, sizeof right, "Go %s  step %" PRIu64 "%s", mv_go_name(t->sc.spec.map.go),
-	                 w->step, tl_own(&t->tl) ? " by hand" : "");
+	int o = snprintf(right, sizeof right, "Go %s  step %" PRIu64, mv_go_name(t->sc.spec.map.go), w->step);
+	if (t->sc.challenge.present) /* the challenge's limit: every step is the student's */
+		o += snprintf(right + o, sizeof right - (size_t)o, " of %" PRIu64, t->sc.challenge.within);
+	else if (tl_own(&t->tl))
+		o += snprintf(right + o, sizeof right - (size_t)o, " by hand");
 	if (mv_world_ended(w))
 		o += snprintf(right + o, sizeof right - (size_t)o, "  %s %s",
 		              tui_glyph(t, w->end == MV_END_OK ? TR_DONE : TR_FATAL),
@@ -84,11 +87,35 @@ static void own_text(const struct tui *t, char *buf, size_t len)
 	         t->tl.first_manual + 1);
 }
 
+/* A challenge's banner at width w: the goal, the limit, how to play (the
+ * keys go first when it would not fit a line: the key bar has them). */
+static void challenge_text(const struct tui *t, int w, char *buf, size_t len)
+{
+	char goal[200];
+	const struct mv_world *wd = tui_world(t);
+	int n = snprintf(buf, len, "Goal: %s in %" PRIu64 " steps",
+	                 tui_challenge_brief(t, goal, sizeof goal), t->sc.challenge.within);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	char keys[64];
+	snprintf(keys, sizeof keys, " · you pick: 1-%u · h: hint", wd->nworkers < 9 ? wd->nworkers : 9);
+	if (tui_text_width(buf) + tui_text_width(keys) <= w)
+		snprintf(buf + n, len - (size_t)n, "%s", keys);
+}
+
 /* The lines the caption takes at width w. */
 static int caption_lines(const struct tui *t, int w)
 {
 	int n = 0;
 	const char *say = caption_text(t);
+	if (t->sc.challenge.present) {
+		char ch[300];
+		challenge_text(t, w - 2, ch, sizeof ch);
+		n += tui_wrap_lines(w - 2, 2, ch, 2);
+		if (say)
+			n += tui_wrap_lines(w, 0, say, 3);
+		return n;
+	}
 	if (tl_own(&t->tl)) {
 		char own[240];
 		own_text(t, own, sizeof own);
@@ -105,6 +132,18 @@ static void draw_caption(struct tui *t, struct tui_rect r)
 {
 	int y = r.y, ymax = r.y + r.h;
 	const char *say = caption_text(t);
+	if (t->sc.challenge.present) {
+		/* the goal first; an event caption under it when rows allow */
+		char ch[300];
+		challenge_text(t, r.w - 2, ch, sizeof ch);
+		int room = ymax - y - (say && ymax - y > 1 ? 1 : 0);
+		y += tui_wrap(&t->cv, r.x + 2, y, r.w - 2, room > 0 ? room : 1, 2, ch, TR_KEY, TUI_A_BOLD);
+		if (say && y < ymax) {
+			int x = tui_puts(&t->cv, r.x, y, r.x + r.w, tui_glyph(t, TR_SELECTED), TR_CAPTION, 0);
+			tui_wrap(&t->cv, x + 1, y, r.w - 2, ymax - y, 0, say, TR_CAPTION, 0);
+		}
+		return;
+	}
 	if (tl_own(&t->tl)) {
 		char own[240];
 		own_text(t, own, sizeof own);
@@ -132,6 +171,13 @@ static void draw_keybar(struct tui *t, int y)
 		tui_puts(c, x + 3, y, maxx, "(Enter: go, Esc: cancel)", TR_DIM, 0);
 		return;
 	}
+	if (t->ex.running) {
+		char prog[200];
+		tui_explore_progress(t, prog, sizeof prog);
+		tui_fill(c, (struct tui_rect){0, y, c->w, 1}, ' ', TR_FLASH, 0);
+		tui_puts(c, 1, y, maxx, prog, TR_FLASH, 0);
+		return;
+	}
 	if (t->flash[0] && t->now_ms < t->flash_until_ms) {
 		/* a message too long for the line takes the line above too */
 		int n = tui_wrap_lines(c->w - 2, 2, t->flash, 3);
@@ -154,6 +200,22 @@ static void draw_keybar(struct tui *t, int y)
 				continue;
 			const char *label = a == TA_FASTER ? "+/-" : tui_keys[a].label;
 			const char *word = a == TA_FASTER ? "speed" : tui_keys[a].bar;
+			if (t->have_scene && t->sc.challenge.present) {
+				/* the student schedules: the keys that run the
+				 * scene's schedule give their place to h and x */
+				if (a == TA_STEP || a == TA_NEXT_EVENT || a == TA_FASTER)
+					continue;
+				if (a == TA_PLAY) {
+					label = tui_keys[TA_HINT].label;
+					word = "hint";
+				} else if (a == TA_DIGIT) {
+					x = tui_puts(c, x, y, maxx, label, TR_KEY, 0);
+					x = tui_puts(c, x + 1, y, maxx, word, TR_KEYHINT, 0);
+					x += 2;
+					label = tui_keys[TA_EXPLORE].label;
+					word = "explore";
+				}
+			}
 			if (a == TA_STEP && t->have_scene) /* what space runs now (o toggles it) */
 				word = t->tl.unit == MV_GRAN_OP ? "step op" : "step";
 			x = tui_puts(c, x, y, maxx, label, TR_KEY, 0);
@@ -392,6 +454,8 @@ void tui_render(struct tui *t)
 	case TO_HELP: tui_draw_help(t); break;
 	case TO_INSPECT: tui_mapview_of(t)->draw_inspector(t); break;
 	case TO_FATAL: tui_draw_fatal(t); break;
+	case TO_EXPLORE: tui_draw_explore(t); break;
+	case TO_CHALLENGE: tui_draw_challenge(t); break;
 	case TO_NONE: break;
 	}
 }

@@ -99,7 +99,7 @@ struct mv_operand {
 	uint8_t var;   /* VAR: variable index */
 };
 
-#define MV_MAX_VARS 8   /* loop variables per worker */
+#define MV_MAX_VARS 8   /* variables per worker (loop var:, load into:) */
 #define MV_NO_VAR 0xFF  /* var, var2: no variable */
 #define MV_MAX_DEPTH 8  /* nesting of repeat/range bodies */
 
@@ -116,6 +116,11 @@ struct mv_instr {
 	int64_t dir_offset;   /* range on Go 1.26: pinned iter.dirOffset, -1 = random */
 	uint8_t var;        /* repeat: loop variable; range: key variable */
 	uint8_t var2;       /* range: value variable */
+	bool has_into;      /* load, load_or_store, load_and_delete, swap:
+	                       the result is bound into variable `into` */
+	uint8_t into;       /* load: the value, 0 (Go's zero value) on a miss;
+	                       load_or_store: the actual value; load_and_delete:
+	                       the deleted value or 0; swap: the previous or 0 */
 	uint32_t body;      /* repeat, range: length of the body that follows */
 	uint32_t ref;       /* lock or signal index */
 	uint32_t line, col; /* where the op stands in the scene file */

@@ -657,6 +657,52 @@ enum mv_status mv_world_copy(struct mv_world *dst, const struct mv_world *src)
 	return mv_race_copy(&dst->race, &src->race);
 }
 
+/* The race detector's arrays, copied into dst's (same sizes: one spec). */
+static void race_copy_into(struct mv_race *dst, const struct mv_race *src)
+{
+	size_t n = src->n;
+	memcpy(dst->vc, src->vc, n * n * sizeof *dst->vc);
+	memcpy(dst->lvc, src->lvc, ((size_t)src->nlocks * n + 1) * sizeof *dst->lvc);
+	memcpy(dst->svc, src->svc, ((size_t)src->nsignals * n + 1) * sizeof *dst->svc);
+	memcpy(dst->lw, src->lw, src->nmaps * sizeof *dst->lw);
+	memcpy(dst->lw_clk, src->lw_clk, src->nmaps * sizeof *dst->lw_clk);
+	memcpy(dst->lw_pc, src->lw_pc, src->nmaps * sizeof *dst->lw_pc);
+	memcpy(dst->rd, src->rd, (size_t)src->nmaps * n * sizeof *dst->rd);
+	memcpy(dst->rd_pc, src->rd_pc, (size_t)src->nmaps * n * sizeof *dst->rd_pc);
+}
+
+enum mv_status mv_world_copy_into(struct mv_world *dst, const struct mv_world *src)
+{
+	struct mv_worker *workers = dst->workers;
+	struct mv_lock *locks = dst->locks;
+	struct mv_map *maps = dst->maps;
+	struct mv_syncmap *sm = dst->sm;
+	struct mv_race race = dst->race;
+	const struct mv_observer *obs = dst->obs;
+	enum mv_status st = MV_OK;
+	memcpy(workers, src->workers, src->nworkers * sizeof *workers);
+	memcpy(locks, src->locks, (src->nlocks + 1) * sizeof *locks);
+	race_copy_into(&race, &src->race);
+	for (uint32_t s = 0; s < src->nmaps; s++) {
+		maps[s].eng->done(&maps[s].u);
+		if (src->maps[s].eng->copy(&maps[s].u, &src->maps[s].u) != MV_OK)
+			st = MV_ENOMEM;
+	}
+	if (sm) {
+		sm->eng->done(&sm->u);
+		if (src->sm->eng->copy(&sm->u, &src->sm->u) != MV_OK)
+			st = MV_ENOMEM;
+	}
+	*dst = *src;
+	dst->workers = workers;
+	dst->locks = locks;
+	dst->maps = maps;
+	dst->sm = sm;
+	dst->race = race;
+	dst->obs = obs;
+	return st;
+}
+
 /* ---- scheduling ---- */
 
 bool mv_world_runnable(const struct mv_world *w, uint32_t i)
@@ -764,6 +810,25 @@ static void settle(struct mv_world *w)
 
 /* ---- stepping ---- */
 
+/* `into:` of a completed load, load_or_store, load_and_delete or swap:
+ * its result into the worker's variable, an int from now on.  A miss
+ * binds Go's zero value, 0; LoadOrStore binds the actual value. */
+static void bind_into(struct mv_world *w, uint32_t i, const struct mv_instr *in)
+{
+	struct mv_worker *wk = &w->workers[i];
+	const struct mv_wop *op = &wk->op;
+	int64_t v;
+	if (op->stage == MV_ST_SYNC) {
+		struct mv_sop_state st;
+		mv_sop_state(w->sm, &op->sop, &st);
+		v = st.found || op->instr == MV_I_LOAD_OR_STORE ? st.result : 0;
+	} else {
+		v = op->ok || op->instr == MV_I_LOAD_OR_STORE ? op->result : 0;
+	}
+	wk->vars[in->into] = v;
+	wk->var_str &= (uint8_t)~(1u << in->into);
+}
+
 /* A completed operation: tell the observer, move the worker on. */
 static void complete_op(struct mv_world *w, uint32_t i)
 {
@@ -798,6 +863,8 @@ static void complete_op(struct mv_world *w, uint32_t i)
 		}
 		w->obs->op_done(w->obs->ctx, &rec);
 	}
+	if (in->has_into && in->into < MV_MAX_VARS)
+		bind_into(w, i, in);
 	flush_races(w, (int32_t)i, false);
 	wk->ops_done++;
 	wk->in_op = false;

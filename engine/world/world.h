@@ -183,6 +183,10 @@ void mv_world_done(struct mv_world *w);
 /* dst becomes an independent copy of src (dst uninitialized).  The
  * observer is not copied. */
 enum mv_status mv_world_copy(struct mv_world *dst, const struct mv_world *src);
+/* dst (a world of the same spec: from mv_world_init or mv_world_copy)
+ * becomes a copy of src, reusing dst's buffers where it can.  dst keeps
+ * its own observer. */
+enum mv_status mv_world_copy_into(struct mv_world *dst, const struct mv_world *src);
 static inline void mv_world_observe(struct mv_world *w, const struct mv_observer *obs)
 {
 	w->obs = obs;

@@ -5,7 +5,8 @@
 #    scenes: the file is asciicast v2 (tests/record/cast.py), `asciinema cat`
 #    reads it, the markers are there with the right labels, and the events
 #    fed through a terminal emulator (python3-pyte) give exactly the TUI's
-#    own screen (`mapviz --dump --rec` of the same keys at the same size).
+#    own screen (`mapviz --dump` of the same keys at the same size: a
+#    scripted recording has no ● REC badge, no person is at the keys).
 #    Two recordings of the same scene and keys are the same bytes; waits and
 #    --idle-limit set the times; files are never silently replaced.
 # 2. A recording killed with SIGKILL parses up to its last complete line.
@@ -85,7 +86,7 @@ while IFS='|' read -r name scene size keys markers; do
 	IFS=$oldifs
 	[ -z "$missing" ] && ok "$name: markers$(printf ' [%s]' "$markers" | tr ';' ',')" ||
 		{ no "$name: markers missing:$missing; found:"; sed 's/^/    | /' "$tmp/markers"; }
-	"$BIN" "$scene" --dump --rec --size "$size" --keys "$keys" | sed 's/ *$//' >"$tmp/want"
+	"$BIN" "$scene" --dump --size "$size" --keys "$keys" | sed 's/ *$//' >"$tmp/want"
 	cast screen "$f" >"$tmp/got"
 	if cmp -s "$tmp/want" "$tmp/got"; then ok "$name: replayed in pyte = the TUI's screen (--dump)"; else
 		no "$name: replayed screen differs from --dump:"
@@ -102,7 +103,7 @@ EOF
 
 # LANG=C: ASCII only, still replays to the same screen; NO_COLOR: no colors
 LANG=C LC_ALL=C "$BIN" record tour -o c-locale.cast --keys "space*3 b q"
-LANG=C LC_ALL=C "$BIN" tour --dump --rec --size 100x30 --keys "space*3 b q" | sed 's/ *$//' >"$tmp/want"
+LANG=C LC_ALL=C "$BIN" tour --dump --size 100x30 --keys "space*3 b q" | sed 's/ *$//' >"$tmp/want"
 cast screen c-locale.cast >"$tmp/got"
 cmp -s "$tmp/want" "$tmp/got" && ! LC_ALL=C grep -q '[^ -~]' "$tmp/got" && ok "LANG=C: ASCII, replayed = --dump" || { no "LANG=C:"; diff "$tmp/want" "$tmp/got" | head; }
 NO_COLOR=1 "$BIN" record tour -o no-color.cast --keys "space q"

@@ -15,6 +15,7 @@
 #include "../../app/yamlcheck.h"
 #include "engine/core/event.h"
 #include "engine/core/strpool.h"
+#include "engine/explore/explore.h"
 
 #define H "mapviz: 1\ntitle: t\n"
 #define W "workers:\n  - name: a\n    program:\n"
@@ -524,7 +525,7 @@ static void unknown_keys(void)
 	ERR_AT(H W "      - store: {key: 1, kye: 2}\n", "kye",
 	       "unknown key 'kye' in store (expected key, value, hash; did you mean 'key'?)");
 	ERR_AT(H W "      - stor: {key: 1}\n", "stor", "unknown op 'stor' in program (expected one of store, load");
-	ERR_AT(H W "      - load: {key: 1, value: 2}\n", "value", "unknown key 'value' in load (expected key, hash)");
+	ERR_AT(H W "      - load: {key: 1, value: 2}\n", "value", "unknown key 'value' in load (expected key, into, hash)");
 	ERR_AT(H "workers:\n  - name: a\n    progam: []\n", "progam", "unknown key 'progam' in worker");
 	ERR_AT(H "locks: [{name: mu, knd: mutex}]\n" ONE_WORKER, "knd", "unknown key 'knd' in lock");
 	ERR_AT(H "notes: [{on: fatal, sey: x}]\n" ONE_WORKER, "sey", "unknown key 'sey' in note");
@@ -792,6 +793,95 @@ static void variables(void)
 	scene_free(&s);
 	ERR_AT(H W "      - repeat: {times: 1, var: 2x, do: []}\n", "2x", "found '2x' for repeat.var, expected a variable name");
 	ERR_AT(H W "      - range: {var: \"a b\"}\n", "\"a b\"", "expected a variable name");
+}
+
+/* load into: binds a worker variable from the op on, in program order */
+static void into_variables(void)
+{
+	struct scene s;
+	char err[1024];
+	if (load_text(H W "      - repeat: {times: 2, var: i, do: [load: {key: \"$i\", into: v}]}\n"
+			  "      - store: {key: 1, value: \"$v+1\"}\n"
+			  "      - load: {key: 1, into: i}\n"
+			  "      - load: {key: 2, into: v}\n"
+			  "      - store: {key: \"$i\", value: \"$v-1\"}\n"
+			  "  - name: b\n    program:\n      - load: {key: 3, into: w}\n",
+		      &s, err, sizeof err))
+		unit_fail(__FILE__, __LINE__, "%s", err);
+	const struct mv_instr *in = s.spec.workers[0].prog.instrs;
+	ASSERT_EQ(in[0].var, 0);      /* i */
+	ASSERT(in[1].has_into);
+	ASSERT_EQ(in[1].into, 1);     /* v */
+	ASSERT_OPD(in[2].value, MV_OPD_VAR, 1, 1);
+	ASSERT(in[3].has_into);       /* i again, now out of its loop: the same index */
+	ASSERT_EQ(in[3].into, 0);
+	ASSERT_EQ(in[4].into, 1);     /* v bound again */
+	ASSERT_OPD(in[5].key, MV_OPD_VAR, 0, 0);
+	ASSERT_OPD(in[5].value, MV_OPD_VAR, -1, 1);
+	ASSERT(!in[2].has_into);
+	ASSERT_STR(s.var_names[0][0], "i");
+	ASSERT_STR(s.var_names[0][1], "v");
+	ASSERT(s.var_names[0][2] == NULL);
+	ASSERT_STR(s.var_names[1][0], "w");
+	ASSERT(s.var_names[1][1] == NULL);
+	ASSERT(!s.challenge.present);
+	scene_free(&s);
+	ERR_AT(H W "      - store: {key: 1, value: \"$v\"}\n      - load: {key: 1, into: v}\n", "$v",
+	       "found '$v' in store.value before any load binds it (into: v at 7:30 comes later");
+	ERR_AT(H W "      - load: {key: \"$v\", into: v}\n", "$v", "found '$v' in load.key before any load binds it");
+	ERR_AT(H W "      - repeat: {times: 1, var: i, do: [load: {key: 1, into: i}]}\n", "i}",
+	       "found load.into 'i', the loop variable of the repeat or range at 6:33");
+	ERR_AT(H W "      - load: {key: 1, into: \"a-b\"}\n", "\"a-b\"", "found 'a-b' for load.into, expected a variable name");
+	ERR_AT(H W "      - load_and_delete: {key: 1, into: 3}\n", "3}", "found '3' for load_and_delete.into");
+}
+
+/* challenge: the goal, its bounds and narration; the schedule is manual */
+static void challenges(void)
+{
+	struct scene s;
+	char err[1024];
+	if (load_text(H W "      - store: {key: 1, value: 1}\n"
+			  "challenge: {goal: fatal, message: \"concurrent map writes\", within: 12, say_win: yes,\n"
+			  "            say_lose: \"no\\tnot yet\"}\n",
+		      &s, err, sizeof err))
+		unit_fail(__FILE__, __LINE__, "%s", err);
+	ASSERT(s.challenge.present);
+	ASSERT_EQ(s.challenge.goal, MV_OUT_FATAL);
+	ASSERT_STR(s.challenge.message, "concurrent map writes");
+	ASSERT_EQ(s.challenge.within, 12);
+	ASSERT_STR(s.challenge.say_win, "yes");
+	ASSERT_STR(s.challenge.say_lose, "no not yet"); /* prose: a tab is a space */
+	ASSERT(!s.challenge.impossible);
+	ASSERT_EQ(s.challenge.pos.line, 7);
+	ASSERT_EQ(s.challenge.pos.col, 1);
+	ASSERT_EQ(s.challenge.say_win_pos.line, 7);
+	ASSERT_EQ(s.challenge.say_lose_pos.line, 8);
+	ASSERT_EQ(s.spec.sched.policy, MV_POLICY_MANUAL);
+	scene_free(&s);
+	if (load_text(H W "      - store: {key: 1, value: 1}\n"
+			  "challenge: {goal: race_undetected, within: 3, say_win: w, say_lose: l, impossible: true}\n",
+		      &s, err, sizeof err))
+		unit_fail(__FILE__, __LINE__, "%s", err);
+	ASSERT_EQ(s.challenge.goal, MV_OUT_RACE_UNDETECTED);
+	ASSERT(s.challenge.impossible);
+	ASSERT(s.challenge.message == NULL);
+	scene_free(&s);
+	ERR_AT(H W "      - store: {key: 1, value: 1}\nchallenge: {goal: ok, within: 3, say_win: w, say_lose: l}\n",
+	       "ok,", "found 'ok' for challenge.goal, expected one of fatal, panic");
+	ERR_AT(H W "      - store: {key: 1, value: 1}\nchallenge: {goal: deadlock, message: m, within: 3, say_win: w, "
+		   "say_lose: l}\n",
+	       "message", "found challenge.message with goal deadlock");
+	ERR_AT(H W "      - store: {key: 1, value: 1}\nchallenge: {goal: deadlock, within: -1, say_win: w, say_lose: l}\n",
+	       "-1", "found '-1' for challenge.within, expected an integer from 1 to 1000000");
+	ERR_AT(H W "      - store: {key: 1, value: 1}\nschedule: {policy: script, script: [a]}\n"
+		   "challenge: {goal: deadlock, within: 1, say_win: w, say_lose: l}\n",
+	       "script,", "found schedule.policy script in a scene with a challenge");
+	ERR_AT(H W "      - store: {key: 1, value: 1}\n"
+		   "versions: [{go: \"1.26\", schedule: {policy: random}}]\n"
+		   "challenge: {goal: deadlock, within: 1, say_win: w, say_lose: l}\n",
+	       "random", "found schedule.policy random in a scene with a challenge");
+	ERR_AT(H W "      - wait: {signal: s}\nchallenge: {goal: leak, within: 1, say_win: w, say_lose: l}\n",
+	       "leak,", "found challenge.goal leak in a scene without a main worker");
 }
 
 static void program_shape(void)
@@ -1081,6 +1171,8 @@ const struct unit_test scene_tests[] = {
 	UNIT(ranges),
 	UNIT(names),
 	UNIT(variables),
+	UNIT(into_variables),
+	UNIT(challenges),
 	UNIT(program_shape),
 	UNIT(many_ops),
 	UNIT(instruction_cap),

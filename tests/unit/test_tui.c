@@ -2,7 +2,8 @@
  * test_tui: the TUI without a terminal — the screen after a step back is
  * exactly the screen before the step (at every step of several scenes, at
  * two sizes), far jumps back land on the same screens as going forward,
- * manual picks are replayed, the keymap has no key bound twice, the canvas
+ * manual picks are replayed, challenges are won and lost, x's witness plays
+ * as a branch of the student's own, the keymap has no key bound twice, the canvas
  * folds to ASCII, and the "too small" screen.
  */
 #include <stdlib.h>
@@ -221,7 +222,89 @@ static void too_small(void)
 	tui_headless_done(t);
 }
 
+/* Keys as typed: "1 1 2" (one character each, spaces between; S space,
+ * H Home, E Enter, L ←). */
+static void feed(struct tui *t, const char *keys)
+{
+	for (const char *k = keys; *k; k++)
+		if (*k != ' ')
+			tui_feed_key(t, *k == 'H'   ? TK_HOME
+			                : *k == 'E' ? TK_ENTER
+			                : *k == 'L' ? TK_LEFT
+			                : *k == 'S' ? ' '
+			                            : *k);
+}
+
+static void challenge_win_lose(void)
+{
+	struct tui *t = open_tui("tests/tui/scenes/challenge-fatal.yaml", 80, 24);
+	ASSERT(t->sc.challenge.present);
+	ASSERT_EQ(t->chal, TC_PLAYING);
+	feed(t, "S");
+	ASSERT_EQ_U64(tl_step(&t->tl), 0); /* space does not run the schedule */
+	ASSERT(strstr(t->flash, "you are the scheduler") != NULL);
+	feed(t, "1 1 1 2");
+	ASSERT_EQ(t->tl.w.end, MV_END_FATAL);
+	ASSERT_EQ(t->chal, TC_WON);
+	ASSERT_EQ(t->overlay, TO_CHALLENGE);
+	feed(t, "L");
+	ASSERT_EQ(t->chal, TC_PLAYING);
+	ASSERT_EQ(t->overlay, TO_NONE);
+	feed(t, "H 1 1 1 1 1 1 1 1 1 2 2 2 2 2 2 2 2");
+	ASSERT_EQ(t->tl.w.end, MV_END_OK);
+	ASSERT_EQ(t->chal, TC_LOST);
+	ASSERT_EQ(t->chal_end, MV_OUT_RACE_UNDETECTED);
+	ASSERT_EQ(t->overlay, TO_CHALLENGE);
+	feed(t, "H");
+	ASSERT_EQ(t->chal, TC_PLAYING);
+	tui_headless_done(t);
+}
+
+static void challenge_lost_update(void)
+{
+	struct tui *t = open_tui("tests/tui/scenes/challenge-lost-update.yaml", 80, 24);
+	/* one after the other: nothing lost */
+	feed(t, "1 1 1 1 1 1 1 1 1 1 1 1 1 1 2 2 2 2 2 2 2 2 2 2 2 2");
+	ASSERT(mv_world_ended(&t->tl.w));
+	ASSERT_EQ(t->chal, TC_LOST);
+	ASSERT_EQ(t->chal_end, MV_OUT_OK);
+	/* both read before either writes */
+	feed(t, "H 1 1 1 2 2 2 1 1 1 1 1 1 1 1 1 1 1 2 2 2 2 2 2 2 2");
+	ASSERT_EQ(t->chal, TC_WON);
+	ASSERT_EQ(t->chal_end, MV_OUT_LOST_UPDATE);
+	/* the hint at step 4: A holds the lock to write, nothing can be lost */
+	feed(t, "H 1 1 1 1 h");
+	ASSERT(strstr(t->flash, "no schedule from here reaches the goal") != NULL);
+	feed(t, "H 1 1 1 h");
+	ASSERT(strstr(t->flash, "hint: run G2") != NULL);
+	tui_headless_done(t);
+}
+
+static void explore_witness(void)
+{
+	struct tui *t = open_tui("tests/tui/scenes/two-writers.yaml", 80, 24);
+	feed(t, "x");
+	ASSERT_EQ(t->overlay, TO_EXPLORE);
+	ASSERT(t->ex.have_res && t->ex.res.complete);
+	ASSERT(t->ex.res.nclasses >= 1);
+	const struct mv_explore_class *c = &t->ex.res.classes[0];
+	ASSERT_EQ(c->outcome, MV_OUT_FATAL);
+	uint32_t n = c->nshortest;
+	feed(t, "E");
+	ASSERT_EQ(t->overlay, TO_FATAL);
+	ASSERT_EQ(t->tl.w.end, MV_END_FATAL);
+	ASSERT_EQ_U64(tl_step(&t->tl), n);
+	ASSERT(tl_own(&t->tl)); /* a branch of the student's own */
+	feed(t, "L");
+	ASSERT_EQ_U64(tl_step(&t->tl), n - 1);
+	ASSERT(!mv_world_ended(&t->tl.w));
+	tui_headless_done(t);
+}
+
 const struct unit_test tui_tests[] = {
+    UNIT(challenge_win_lose),
+    UNIT(challenge_lost_update),
+    UNIT(explore_witness),
     UNIT(back_two_writers),
     UNIT(back_tour),
     UNIT(back_rwmutex),

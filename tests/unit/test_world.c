@@ -236,6 +236,60 @@ static void checkpoint_replays(void)
 
 /* A script names workers one step each; entries for workers that cannot
  * run are passed over. */
+/* load into: binds the value read; a later "$v+1" reads it.  Two
+ * increments interleaved load-load-store-store lose one; run one after the
+ * other they do not.  The variables are part of a checkpoint. */
+static void into_binding(void)
+{
+	static const char *const text =
+	    "mapviz: 1\ntitle: t\nmap: {impl: mutex, key: int}\n"
+	    "workers:\n"
+	    "  - {name: a, program: [{load: {key: 1, into: v}}, {store: {key: 1, value: \"$v+1\"}}]}\n"
+	    "  - {name: b, program: [{load: {key: 1, into: v}}, {store: {key: 1, value: \"$v+1\"}},\n"
+	    "                        {load: {key: 1, into: w}}, {store: {key: 2, value: \"$w\"}}]}\n"
+	    "schedule: {policy: script, granularity: op, script: [%s]}\n";
+	static const struct {
+		const char *script;
+		int64_t want;
+	} cases[] = {{"a, b, a, b, b, b", 1}, {"a, a, b, b, b, b", 2}, {"b, b, a, a, b, b", 2}};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		char yaml[1024];
+		struct scene sc;
+		struct mv_world w;
+		struct rec r;
+		snprintf(yaml, sizeof yaml, text, cases[c].script);
+		run_recorded(yaml, &sc, &w, &r);
+		ASSERT_EQ(w.end, MV_END_OK);
+		ASSERT_EQ(r.last_instr, MV_I_STORE);
+		ASSERT_EQ(w.workers[1].vars[1], cases[c].want); /* w: what b read last */
+		ASSERT_EQ(w.workers[1].op.value, cases[c].want);  /* m[2] = w */
+		mv_world_done(&w);
+		scene_free(&sc);
+	}
+	/* a value that was there; a miss binds Go's zero value; a checkpoint
+	 * keeps the variables */
+	char yaml[512];
+	struct scene sc;
+	struct mv_world w, cp;
+	snprintf(yaml, sizeof yaml,
+		 "mapviz: 1\ntitle: t\nworkers:\n  - {name: a, program: [{store: {key: 3, value: 40}},\n"
+		 "      {load: {key: 3, into: x}}, {load: {key: 4, into: y}}, {store: {key: 5, value: \"$x-1\"}}]}\n");
+	load_text(yaml, &sc);
+	ASSERT(mv_world_init(&w, &sc.spec) == MV_OK);
+	for (int n = 0; n < 1000 && w.workers[0].ops_done < 2; n++)
+		mv_world_step(&w, 0);
+	ASSERT_EQ(w.workers[0].vars[0], 40);
+	ASSERT(mv_world_copy(&cp, &w) == MV_OK);
+	run_all(&cp);
+	ASSERT_EQ(cp.end, MV_END_OK);
+	ASSERT_EQ(cp.workers[0].vars[0], 40);
+	ASSERT_EQ(cp.workers[0].vars[1], 0);
+	ASSERT_EQ(cp.workers[0].op.value, 39);
+	mv_world_done(&cp);
+	mv_world_done(&w);
+	scene_free(&sc);
+}
+
 static void script_policy(void)
 {
 	struct scene sc;
@@ -263,5 +317,6 @@ const struct unit_test world_tests[] = {
 	UNIT(race_caught_by_runtime),
 	UNIT(checkpoint_replays),
 	UNIT(script_policy),
+	UNIT(into_binding),
 	{0},
 };
