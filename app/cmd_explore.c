@@ -38,7 +38,8 @@ static const char explore_help[] =
 	"                        priorities, D - 1 random points where the running\n"
 	"                        worker drops to the lowest (finds bugs of depth D)\n"
 	"  --seed S              the sampler's seed (default 1)\n"
-	"  --budget SECONDS      stop after this long; the search is then incomplete\n"
+	"  --budget SECONDS      stop after this long (default 60; 0: no limit); the\n"
+	"                        search is then incomplete\n"
 	"  --max-runs N          stop after N complete runs (incomplete)\n"
 	"  --max-depth N         cut runs longer than N steps (default 1000000)\n"
 	"  --save DIR            write each class's witness as DIR/SCENE-CLASS.yaml:\n"
@@ -568,10 +569,11 @@ int cmd_explore(int argc, char **argv)
 		} else if (strcmp(a, "--budget") == 0) {
 			char *end = NULL;
 			double s = v ? strtod(v, &end) : -1;
-			if (!v || !*v || *end || !(s > 0) || s > 1e9)
-				return usage("--budget takes a number of seconds (> 0), found '%s'", v ? v : "");
+			if (!v || !*v || *end || !(s >= 0) || s > 1e9)
+				return usage("--budget takes a number of seconds (0: no limit), found '%s'",
+				             v ? v : "");
 			o.budget_ms = (uint64_t)(s * 1000 + 0.5);
-			if (!o.budget_ms)
+			if (!o.budget_ms && s > 0)
 				o.budget_ms = 1;
 			i++;
 		} else if (strcmp(a, "--max-runs") == 0) {
@@ -642,7 +644,8 @@ int cmd_explore(int argc, char **argv)
 	else if (o.max_runs && r.runs >= o.max_runs)
 		snprintf(why, sizeof why, "stopped after %" PRIu64 " runs (--max-runs)", r.runs);
 	else if (o.budget_ms && (double)o.budget_ms / 1000 <= r.seconds + 0.05)
-		snprintf(why, sizeof why, "stopped after %.1f s (--budget)", r.seconds);
+		snprintf(why, sizeof why, "stopped after %.1f s (the time budget: --budget S, 0 for none)",
+		         r.seconds);
 	else if (r.cut)
 		snprintf(why, sizeof why, "runs longer than %" PRIu64 " steps were cut (--max-depth)",
 			 o.max_depth ? o.max_depth : 1000000);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/core/alloc.h"
 #include "tui_int.h"
 
 #define EX_BUDGET_MS 10000  /* a search's time budget */
@@ -175,6 +176,24 @@ static void *search_thread(void *arg)
 	return NULL;
 }
 
+static void drop_snap(struct tui_explore *ex)
+{
+	free(ex->snap);
+	ex->snap = NULL;
+}
+
+bool tui_explore_frozen(struct tui *t)
+{
+	struct tui_explore *ex = &t->ex;
+	if (!ex->running)
+		return false;
+	struct tui_canvas *c = &t->cv;
+	if (ex->snap && ex->snap_w == c->w && ex->snap_h == c->h)
+		memcpy(c->cells, ex->snap, (size_t)c->w * (size_t)c->h * sizeof *c->cells);
+	/* else the terminal was resized: a blank screen until the search ends */
+	return true;
+}
+
 static void free_result(struct tui_explore *ex)
 {
 	if (ex->have_res)
@@ -198,9 +217,9 @@ static void show_hint(struct tui *t)
 		               "the goal is %u steps away from here, past the limit of %" PRIu64
 		               ": Home to start over",
 		               c->nshortest, ch->within);
-	} else if (ex->res.complete && !ex->res.cancelled && ex->from_step == 0) {
+	} else if (ex->res.covered && !ex->res.cancelled && ex->from_step == 0) {
 		tui_flash_here(t, "no schedule at all reaches the goal within %" PRIu64 " steps", ch->within);
-	} else if (ex->res.complete && !ex->res.cancelled) {
+	} else if (ex->res.covered && !ex->res.cancelled) {
 		tui_flash_here(t,
 		               "no schedule from here reaches the goal within %" PRIu64
 		               " steps: Home to start over (← steps back)",
@@ -282,9 +301,17 @@ void tui_explore_start(struct tui *t, const struct tui_loop *lp, enum tui_explor
 	atomic_store(&ex->runs, 0);
 	atomic_store(&ex->steps, 0);
 	t->playing = false;
-	if (lp && lp->term && !lp->scripted && pthread_create(&ex->th, NULL, search_thread, ex) == 0) {
-		ex->running = true;
-		return;
+	if (lp && lp->term && !lp->scripted) {
+		size_t ncell = (size_t)t->cv.w * (size_t)t->cv.h;
+		ex->snap = mv_xmalloc((ncell ? ncell : 1) * sizeof *ex->snap);
+		memcpy(ex->snap, t->cv.cells, ncell * sizeof *ex->snap);
+		ex->snap_w = t->cv.w;
+		ex->snap_h = t->cv.h;
+		if (pthread_create(&ex->th, NULL, search_thread, ex) == 0) {
+			ex->running = true;
+			return;
+		}
+		drop_snap(ex);
 	}
 	run_search(ex, false);
 	finish(t);
@@ -298,6 +325,7 @@ bool tui_explore_poll(struct tui *t)
 	if (atomic_load(&ex->done)) {
 		pthread_join(ex->th, NULL);
 		ex->running = false;
+		drop_snap(ex);
 		finish(t);
 	}
 	return true; /* the progress line moved */
@@ -311,6 +339,7 @@ void tui_explore_cancel(struct tui *t)
 	atomic_store(&ex->cancel, 1);
 	pthread_join(ex->th, NULL);
 	ex->running = false;
+	drop_snap(ex);
 	finish(t);
 }
 
@@ -321,6 +350,7 @@ void tui_explore_done(struct tui *t)
 		atomic_store(&ex->cancel, 1);
 		pthread_join(ex->th, NULL);
 		ex->running = false;
+		drop_snap(ex);
 		ex->have_res = true; /* partial or empty: freed below */
 	}
 	if (ex->have_from)
@@ -427,9 +457,9 @@ void tui_draw_explore(struct tui *t)
 	                 commas(r->runs, n1, sizeof n1));
 	if (r->cancelled)
 		snprintf(head + o, sizeof head - (size_t)o, " · incomplete: cancelled");
-	else if (!r->complete)
+	else if (!r->covered)
 		snprintf(head + o, sizeof head - (size_t)o, " · incomplete: the search's budget ran out");
-	y += tui_wrap(c, in.x + 1, y, in.w - 2, 2, 2, head, r->complete ? TR_DIM : TR_EVENT_BAD, 0);
+	y += tui_wrap(c, in.x + 1, y, in.w - 2, 2, 2, head, r->covered ? TR_DIM : TR_EVENT_BAD, 0);
 	if (r->cut)
 		tui_printf(c, in.x + 1, y++, maxx, TR_DIM, 0, "%s runs longer than %s steps were cut",
 		           commas(r->cut, n1, sizeof n1), commas(ex->max_depth, n2, sizeof n2));

@@ -87,6 +87,11 @@ struct tui_explore {
 	bool have_res;
 	int sel;    /* the class selected in the list */
 	int scroll; /* the first class shown */
+	/* the screen as it was when a threaded search began: while it runs the
+	 * screen shows this and the progress line, and reads nothing of the
+	 * world (a string-keyed search adds strings to the scene's pool) */
+	struct tui_cell *snap;
+	int snap_w, snap_h;
 };
 
 /* A challenge's standing at the current step (explore_ui.c). */
@@ -187,6 +192,9 @@ void tui_explore_start(struct tui *t, const struct tui_loop *lp, enum tui_explor
 /* A search thread has finished (or was cancelled): join it and show what
  * it found.  True when the screen changed. */
 bool tui_explore_poll(struct tui *t);
+/* While a search thread runs: draw the screen it began on and the
+ * progress line into the canvas; false if no search runs. */
+bool tui_explore_frozen(struct tui *t);
 /* Stop a running search and wait for it (its partial result is kept). */
 void tui_explore_cancel(struct tui *t);
 /* Forget the search and its result (a scene closes). */

@@ -372,6 +372,10 @@ void tui_render(struct tui *t)
 		tui_puts(c, x > 0 ? x : 0, y + 1, W_, now, TR_DIM, 0);
 		return;
 	}
+	if (tui_explore_frozen(t)) {
+		draw_keybar(t, H - 1); /* the search's progress */
+		return;
+	}
 	const struct mv_world *w = tui_world(t);
 	if (w->nmaps > 1) {
 		if (!t->shard_pinned)

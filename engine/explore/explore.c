@@ -71,8 +71,12 @@ static void step_fp(const struct mv_world *w, uint32_t i, struct xp_fp *fp)
 	case MV_ST_MAP: {
 		/* map phases of one map conflict unless both only read (M, SW:
 		 * the writing flag is shared by every op); iteration draws from
-		 * the map's RNG and sets iterator flags: a write */
-		bool read = op->instr == MV_I_LOAD || op->instr == MV_I_LEN;
+		 * the map's RNG and sets iterator flags: a write; so is a lookup
+		 * with a pinned hash (its first step pins the key's hash in the
+		 * map).  Lookups also count the map's operations in flight (for
+		 * compaction and freeing stale tables): counts that commute. */
+		bool read = (op->instr == MV_I_LOAD || op->instr == MV_I_LEN) &&
+			    !w->spec->workers[i].prog.instrs[wk->op_pc].has_hash;
 		if (read)
 			fp->rd |= obj_bit(op->shard);
 		else
@@ -223,6 +227,15 @@ static bool base_has(const struct xp_search *x, const struct xp_kvbuf *b)
 	return false;
 }
 
+/* Whether every worker ran its program to the end. */
+static bool all_done(const struct mv_world *w)
+{
+	for (uint32_t i = 0; i < w->nworkers; i++)
+		if (w->workers[i].state != MV_W_DONE)
+			return false;
+	return true;
+}
+
 /* The serial orders: every permutation of the workers, each run alone
  * until it ends or blocks, then the first runnable one in the
  * permutation's order; from step 0 of the spec.  Beyond
@@ -269,7 +282,7 @@ static void baselines(struct xp_search *x, const struct mv_world_spec *spec)
 		mv_world_copy_into(&w, &fresh);
 		uint64_t steps = 0;
 		int32_t cur = -1;
-		while (!mv_world_ended(&w) && steps < x->max_depth) {
+		while (!mv_world_ended(&w) && steps < XP_SERIAL_MAX_STEPS) {
 			if (cur >= 0 && w.workers[cur].state == MV_W_SLEEPING) {
 				/* alone, a sleeper's timer fires: its time passes
 				 * (D4) while nobody else runs */
@@ -289,7 +302,7 @@ static void baselines(struct xp_search *x, const struct mv_world_spec *spec)
 			mv_world_step(&w, (uint32_t)cur);
 			steps++;
 		}
-		if (mv_world_ended(&w) && xp_contents(&w, &x->kv))
+		if (mv_world_ended(&w) && w.end == MV_END_OK && all_done(&w) && xp_contents(&w, &x->kv))
 			base_add(x, &x->kv);
 	}
 	mv_world_done(&fresh);
@@ -354,7 +367,7 @@ void xp_classify(struct xp_search *x, struct mv_world *w, const uint32_t *wit, u
 		x->base_done = true;
 		baselines(x, x->spec);
 	}
-	if (!x->no_lost && xp_contents(w, &x->kv) && !base_has(x, &x->kv)) {
+	if (!x->no_lost && x->nbase && all_done(w) && xp_contents(w, &x->kv) && !base_has(x, &x->kv)) {
 		add_run(x, MV_OUT_LOST_UPDATE, NULL, wit, n);
 		return;
 	}
@@ -795,11 +808,13 @@ enum mv_status mv_explore(const struct mv_world *from, const struct mv_explore_o
 			mv_world_copy_into(&cur, from);
 			dfs(&x, &cur);
 		}
-		r->complete = !x.stopped && !x.mem_cut && !r->cut;
+		r->covered = !x.stopped && !x.mem_cut;
+		r->complete = r->covered && !r->cut;
 	}
 	mv_world_done(&cur);
 	search_free(&x);
-	qsort(r->classes, r->nclasses, sizeof *r->classes, cmp_class);
+	if (r->nclasses > 1)
+		qsort(r->classes, r->nclasses, sizeof *r->classes, cmp_class);
 	r->seconds = now_s() - t0;
 	return MV_OK;
 }

@@ -13,9 +13,13 @@
  *   panic: MESSAGE   a panic (one class per message)
  *   deadlock         every goroutine asleep
  *   leak             main returned with goroutines blocked forever
- *   lost_update      ended ok, but the final map contents differ from those
- *                    of every serial order of the workers (each worker's
- *                    whole program run alone, one after another)
+ *   lost_update      ended ok with every goroutine finished, but the final
+ *                    map contents differ from those of every serial order
+ *                    of the workers (each worker's whole program run
+ *                    alone, one after another, every one finishing).  A
+ *                    run in which main returned before another goroutine
+ *                    finished is not a lost update: that goroutine's
+ *                    writes never ran, none was lost
  *   race_undetected  ended ok (no lost update), but a data_race event fired
  *
  * It backtracks by copying worlds, never by replaying from step 0.  Modes:
@@ -88,6 +92,9 @@ struct mv_explore_result {
 	enum mv_explore_mode mode;
 	bool complete;       /* ALL/REDUCED: the whole space was covered (no
 	                        stop, no run cut at max_depth) */
+	bool covered;        /* ALL/REDUCED: every schedule up to max_depth steps
+	                        was examined (runs cut there count as examined):
+	                        a class absent is unreachable within max_depth */
 	bool cancelled;
 	uint64_t runs;       /* complete runs (RANDOM: samples run) */
 	uint64_t steps;      /* micro-steps executed in all */

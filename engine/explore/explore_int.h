@@ -12,6 +12,8 @@
 
 /* Lost updates are looked for up to this many workers (n! serial orders). */
 #define XP_MAX_SERIAL_WORKERS 6
+/* A serial order that has not ended by then gives no baseline. */
+#define XP_SERIAL_MAX_STEPS 1000000u
 /* Steps between looks at the clock, the cancel flag and the progress
  * callback (a power of two). */
 #define XP_CHECK_EVERY 4096
