@@ -48,7 +48,9 @@ static void slab_reserve(struct swmap *m, uint64_t n)
 		cap = UINT32_MAX; /* the allocation below then fails loudly */
 	if (m->slab_cap == 0) {
 		/* fresh zeroed memory, like the pages Go's heap gets from the
-		 * OS: blocks carved from it need no zeroing (slab_dirty) */
+		 * OS: blocks carved from it need no zeroing (slab_dirty); a
+		 * copy of a map with no slab holds a placeholder */
+		free(m->slab);
 		m->slab = mv_xcalloc(cap, sizeof *m->slab);
 		advise_huge(m->slab, cap * sizeof *m->slab);
 	} else {
