@@ -7,13 +7,10 @@ BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 export MAPVIZ_SCENES="${MAPVIZ_SCENES:-$top/scenes}"
-pass=0
-fail=0
+. "$here/../lib/count.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-no() { fail=$((fail + 1)); echo "FAIL $1"; }
 expect_rc() { # name want cmd...
 	name=$1 want=$2
 	shift 2
@@ -142,5 +139,4 @@ expect_rc "bench explore" 0 "$BIN" bench explore --reps 1 --three "$top/bench/sc
 grep -q '^classes_match yes$' "$tmp/out" && ok "bench: classes match" || no "bench: $(cat "$tmp/out")"
 awk '$1 == "reduction" && $2 >= 10 { f = 1 } END { exit !f }' "$tmp/out" && ok "bench: reduction >= 10x" || no "bench reduction: $(cat "$tmp/out")"
 
-echo "explore: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+counted explore

@@ -4,13 +4,10 @@
 BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)
 S="$here/../scenes"
-pass=0
-fail=0
+. "$here/../lib/count.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-no() { fail=$((fail + 1)); echo "FAIL $1"; }
 expect_rc() { # name want cmd...
 	name=$1 want=$2
 	shift 2
@@ -329,5 +326,4 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if r.returncode == 
 [ "$rss" -gt 0 ] && [ "$rss" -lt 480000 ] && ok "record of a 110,000-key map stays in the checkpoint budget (${rss} KiB)" ||
 	no "record of a big map: peak ${rss} KiB (want < 480000: 256 MiB of checkpoints and the map; it was 524 MB)"
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+counted cli

@@ -4,13 +4,10 @@
 BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)
 SC="$here/../../scenes"
-pass=0
-fail=0
+. "$here/../lib/count.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-no() { fail=$((fail + 1)); echo "FAIL $1"; }
 # stores FILE: "key=value" of every store op of a JSON Lines run, one a line
 stores() {
 	python3 -c '
@@ -186,5 +183,4 @@ for f in "$SC"/challenge-*.yaml; do
 	done
 done
 
-echo "values: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+counted values

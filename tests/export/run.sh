@@ -18,8 +18,7 @@
 BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-pass=0
-fail=0
+. "$here/../lib/count.sh"
 tmp=$(mktemp -d)
 E2E_NAME=mapviz-export E2E_DIR=$tmp E2E_TRIM=1
 . "$here/../lib/e2e.sh"
@@ -33,8 +32,6 @@ export MAPVIZ_THEMES="$top/assets/themes"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset NO_COLOR MAPVIZ_ASCII
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-no() { fail=$((fail + 1)); echo "FAIL $1"; }
 pic() { python3 "$here/pic.py" "$@"; }
 cd "$tmp" || exit 1
 
@@ -286,5 +283,4 @@ else
 	check "tmux: terminal modes restored" 'TTY:OK'
 fi
 
-echo "export: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+counted export

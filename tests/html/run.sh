@@ -17,8 +17,7 @@
 BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-pass=0
-fail=0
+. "$here/../lib/count.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export MAPVIZ_SCENES="$top/scenes"
@@ -26,11 +25,8 @@ export MAPVIZ_THEMES="$top/assets/themes"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset SOURCE_DATE_EPOCH
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-no() { fail=$((fail + 1)); echo "FAIL $1"; }
 finish() {
-	echo "html: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
+	counted html
 	exit
 }
 

@@ -16,8 +16,7 @@
 BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-pass=0
-fail=0
+. "$here/../lib/count.sh"
 tmp=$(mktemp -d)
 E2E_NAME=mapviz-rec E2E_DIR=$tmp E2E_TRIM=1
 . "$here/../lib/e2e.sh"
@@ -31,8 +30,6 @@ export MAPVIZ_THEMES="$top/assets/themes"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset SOURCE_DATE_EPOCH
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-no() { fail=$((fail + 1)); echo "FAIL $1"; }
 
 # a python3 that has pyte (Debian's python3-pyte is in /usr/lib/python3)
 PY=""
@@ -200,8 +197,7 @@ echo "     (the file has $(wc -l <k.cast) lines$cut)"
 # ---- 3. in a terminal -------------------------------------------------------------
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "skip: tmux is not installed, the recording tests in a terminal did not run"
-	echo "record: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
+	counted record
 	exit
 fi
 # settle: the screen stops changing
@@ -290,5 +286,4 @@ cast screen killed.cast >"$tmp/replayed"
 cmp -s "$tmp/k-screen" "$tmp/replayed" && ok "SIGKILL: it plays up to the last step" || { no "SIGKILL: replay differs:"; diff "$tmp/k-screen" "$tmp/replayed" | head; }
 T kill-server >/dev/null 2>&1
 
-echo "record: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+counted record

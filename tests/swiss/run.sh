@@ -7,10 +7,7 @@ BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/mapviz-swiss.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-no() { fail=$((fail + 1)); echo "FAIL $1"; }
+. "$here/../lib/count.sh"
 
 # the state contract after every op of a run that converts, grows, splits
 "$BIN" run swiss-growth --format jsonl --every op --state full >"$tmp/g.jsonl" 2>"$tmp/err" &&
@@ -141,5 +138,4 @@ for s in concurrent-writes concurrent-writes-avoided read-write rlock-lock write
 		no "$s on Go 1.26: $(head -n 1 "$tmp/t")"
 done
 
-echo "swiss: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+counted swiss

@@ -11,8 +11,7 @@
 BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-pass=0
-fail=0
+. "$here/../lib/count.sh"
 tmp=$(mktemp -d)
 E2E_NAME=mapviz-chal E2E_DIR=$top
 . "$here/../lib/e2e.sh"
@@ -25,8 +24,6 @@ export MAPVIZ_SCENES="$top/scenes"
 export MAPVIZ_THEMES="$top/assets/themes"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-no() { fail=$((fail + 1)); echo "FAIL $1"; }
 cd "$top" || exit 1
 for tool in tmux python3; do
 	if ! command -v $tool >/dev/null 2>&1; then
@@ -202,5 +199,4 @@ sleep 0.3
 T send-keys -t e2e q
 check "long search: quits" 'EXIT:0'
 
-echo "tui-challenge: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+counted tui-challenge

@@ -10,8 +10,7 @@
 BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-pass=0
-fail=0
+. "$here/../lib/count.sh"
 tmp=$(mktemp -d)
 E2E_NAME=mapviz-test E2E_DIR=$top
 . "$here/../lib/e2e.sh"
@@ -23,8 +22,6 @@ trap cleanup EXIT
 export MAPVIZ_SCENES="$top/scenes"
 export MAPVIZ_THEMES="$top/assets/themes"
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-no() { fail=$((fail + 1)); echo "FAIL $1"; }
 
 # ---- 1. golden screens ------------------------------------------------------
 cd "$top" || exit 1
@@ -119,8 +116,7 @@ done
 # ---- 2. end to end under tmux ---------------------------------------------------
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "skip: tmux is not installed, the end-to-end TUI tests did not run"
-	echo "tui: $pass passed, $fail failed"
-	[ "$fail" -eq 0 ]
+	counted tui
 	exit
 fi
 
@@ -373,5 +369,4 @@ else
 	no "terminal gone without SIGHUP: $out"
 fi
 
-echo "tui: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+counted tui
