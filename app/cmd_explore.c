@@ -67,18 +67,6 @@ static int usage(const char *fmt, const char *arg)
 	return 1;
 }
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *end;
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	unsigned long long x = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*v = x;
-	return 0;
-}
 
 /* ---- names ---- */
 
@@ -549,7 +537,7 @@ int cmd_explore(int argc, char **argv)
 				return usage("%s and --random exclude each other", a);
 			o.mode = MV_EXPLORE_ALL;
 		} else if (strcmp(a, "--random") == 0) {
-			if (parse_u64(v, &o.samples) || o.samples == 0)
+			if (cli_parse_u64(v, &o.samples) || o.samples == 0)
 				return usage("--random takes a number of samples (1 or more), found '%s'", v ? v : "");
 			if (o.mode == MV_EXPLORE_ALL)
 				return usage("%s and --all exclude each other", a);
@@ -557,12 +545,12 @@ int cmd_explore(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--pct") == 0) {
 			uint64_t d;
-			if (parse_u64(v, &d) || d == 0 || d > 16)
+			if (cli_parse_u64(v, &d) || d == 0 || d > 16)
 				return usage("--pct takes a depth from 1 to 16, found '%s'", v ? v : "");
 			o.pct_depth = (uint32_t)d;
 			i++;
 		} else if (strcmp(a, "--seed") == 0) {
-			if (parse_u64(v, &o.seed))
+			if (cli_parse_u64(v, &o.seed))
 				return usage("--seed takes a number, found '%s'", v ? v : "");
 			has_seed = true;
 			i++;
@@ -577,11 +565,11 @@ int cmd_explore(int argc, char **argv)
 				o.budget_ms = 1;
 			i++;
 		} else if (strcmp(a, "--max-runs") == 0) {
-			if (parse_u64(v, &o.max_runs) || o.max_runs == 0)
+			if (cli_parse_u64(v, &o.max_runs) || o.max_runs == 0)
 				return usage("--max-runs takes a number (1 or more), found '%s'", v ? v : "");
 			i++;
 		} else if (strcmp(a, "--max-depth") == 0) {
-			if (parse_u64(v, &o.max_depth) || o.max_depth == 0 || o.max_depth > 100000000)
+			if (cli_parse_u64(v, &o.max_depth) || o.max_depth == 0 || o.max_depth > 100000000)
 				return usage("--max-depth takes a number of steps (1 to 100000000), found '%s'",
 					     v ? v : "");
 			i++;

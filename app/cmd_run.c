@@ -17,7 +17,7 @@
 #include "out.h"
 #include "scenes.h"
 
-static int parse_u64(const char *s, uint64_t *v)
+int cli_parse_u64(const char *s, uint64_t *v)
 {
 	char *end;
 	if (!s || !*s || *s == '-')
@@ -117,12 +117,12 @@ int cmd_run(int argc, char **argv)
 			until = v;
 			i++;
 		} else if (strcmp(a, "--steps") == 0) {
-			if (parse_u64(v, &max_steps))
+			if (cli_parse_u64(v, &max_steps))
 				return usage_error("run", "--steps takes a number, found '%s'", v ? v : "");
 			has_steps = true;
 			i++;
 		} else if (strcmp(a, "--seed") == 0) {
-			if (parse_u64(v, &seed))
+			if (cli_parse_u64(v, &seed))
 				return usage_error("run", "--seed takes a number, found '%s'", v ? v : "");
 			has_seed = true;
 			i++;
