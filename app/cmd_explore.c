@@ -379,6 +379,13 @@ static int save_class(const struct scene *sc, const char *src, size_t len, const
 		return -1;
 	}
 	bool op_gran = sc->spec.sched.granularity == MV_GRAN_OP;
+	{
+		char head[256];
+		snprintf(head, sizeof head,
+		         "# mapviz explore: the shortest schedule that ends in %s (%" PRIu32 " steps)\n", slug,
+		         c->nshortest);
+		sb_str(&b, head);
+	}
 	sb_str(&b, "schedule:\n  policy: script\n");
 	if (op_gran)
 		sb_str(&b, "  granularity: op\n");
