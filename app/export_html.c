@@ -19,15 +19,16 @@
 #include <unistd.h>
 
 #include "engine/core/alloc.h"
+#include "engine/explore/explore.h"
 #include "engine/world/world.h"
 #include "export_html_int.h"
 #include "keyscript.h"
 #include "scenes.h"
 #include "tui/tui.h"
 
-/* The default session: o (space runs one runtime step, not a whole
- * operation), then one step a key at the TUI's own playing pace (4 steps a
- * second) to the end; a scene longer than HTML_DEFAULT_MAX_STEPS plays
+/* The default session: one runtime step a key (o first where space runs
+ * whole operations) at the TUI's own playing pace (4 steps a second) to
+ * the end; a scene longer than HTML_DEFAULT_MAX_STEPS plays
  * that many and then End runs it to its end.  Play (p) would stop at every
  * breakpoint; this does not. */
 #define HTML_DEFAULT_DELAY "0.25"
@@ -53,16 +54,60 @@ static uint64_t scene_steps(const struct scene *sc)
 	return n;
 }
 
-void html_default_keys(uint64_t steps, char *buf, size_t len)
+void html_default_keys(uint64_t steps, bool op_unit, char *buf, size_t len)
 {
+	const char *o = op_unit ? "o " : "";
 	if (steps == 0)
 		snprintf(buf, len, "wait:2");
 	else if (steps <= HTML_DEFAULT_MAX_STEPS)
-		snprintf(buf, len, "o delay:%s space*%llu wait:2", HTML_DEFAULT_DELAY,
+		snprintf(buf, len, "%sdelay:%s space*%llu wait:2", o, HTML_DEFAULT_DELAY,
 		         (unsigned long long)steps);
 	else
-		snprintf(buf, len, "o delay:%s space*%u end wait:2", HTML_DEFAULT_DELAY,
+		snprintf(buf, len, "%sdelay:%s space*%u end wait:2", o, HTML_DEFAULT_DELAY,
 		         HTML_DEFAULT_MAX_STEPS);
+}
+
+bool html_challenge_keys(const uint32_t *wit, uint32_t n, bool op_unit, char *buf, size_t len)
+{
+	int o = snprintf(buf, len, "%sdelay:%s", op_unit ? "o " : "", HTML_DEFAULT_DELAY);
+	for (uint32_t i = 0; i < n; i++) {
+		if (wit[i] > 8 || o < 0 || (size_t)o + 3 >= len)
+			return false;
+		buf[o++] = ' ';
+		buf[o++] = (char)('1' + wit[i]);
+		buf[o] = '\0';
+	}
+	return snprintf(buf + o, len - (size_t)o, " wait:3") < (int)(len - (size_t)o);
+}
+
+/* A challenge's shortest win from step 0, as keys; false if none is found
+ * within its limit (the search's budget: a few seconds). */
+static bool challenge_keys(const struct scene *sc, char *buf, size_t len)
+{
+	const struct scene_challenge *ch = &sc->challenge;
+	struct mv_world w;
+	if (mv_world_init(&w, &sc->spec) != MV_OK) {
+		mv_world_done(&w);
+		return false;
+	}
+	struct mv_explore_opts o = {.mode = MV_EXPLORE_REDUCED, .budget_ms = 5000, .max_depth = ch->within};
+	struct mv_explore_result r;
+	bool ok = false;
+	if (mv_explore(&w, &o, &r) == MV_OK) {
+		const struct mv_explore_class *best = NULL;
+		for (uint32_t i = 0; i < r.nclasses; i++) {
+			const struct mv_explore_class *c = &r.classes[i];
+			if ((int)c->outcome != ch->goal || (ch->message && (!c->message || strcmp(c->message, ch->message))))
+				continue;
+			if (!best || c->nshortest < best->nshortest)
+				best = c;
+		}
+		ok = best && html_challenge_keys(best->shortest, best->nshortest,
+		                                 sc->spec.sched.granularity == MV_GRAN_OP, buf, len);
+		mv_explore_result_free(&r);
+	}
+	mv_world_done(&w);
+	return ok;
 }
 
 static char *read_file(const char *path, size_t *len)
@@ -178,7 +223,11 @@ static int load_one(const struct export_html_req *r, const char *arg, struct htm
 			return 1;
 		}
 	} else {
-		html_default_keys(scene_steps(&pg->sc), pg->keys, sizeof pg->keys);
+		/* a challenge opens with the student as the scheduler: its page
+		 * plays the shortest win */
+		if (!pg->sc.challenge.present || !challenge_keys(&pg->sc, pg->keys, sizeof pg->keys))
+			html_default_keys(scene_steps(&pg->sc), pg->sc.spec.sched.granularity == MV_GRAN_OP,
+			                  pg->keys, sizeof pg->keys);
 	}
 	return 0;
 }

@@ -42,9 +42,15 @@ struct html_page {
 };
 
 /* The default key script for a scene that ends after steps micro-steps
- * (0: it cannot run): o, then a runtime step every 0.25 s to the end (a
- * scene of more than 400 steps: 400, then End); two seconds close it. */
-void html_default_keys(uint64_t steps, char *buf, size_t len);
+ * (0: it cannot run): a runtime step every 0.25 s to the end (o first
+ * when the scene's space runs whole operations, op_unit; a scene of more
+ * than 400 steps: 400, then End); two seconds close it. */
+void html_default_keys(uint64_t steps, bool op_unit, char *buf, size_t len);
+/* A challenge's default key script: its shortest win, one goroutine's
+ * digit (1-9) a step, every 0.25 s (o first when op_unit); wit holds the
+ * worker index of each step.  false if it does not fit in buf or a
+ * worker has no digit. */
+bool html_challenge_keys(const uint32_t *wit, uint32_t n, bool op_unit, char *buf, size_t len);
 /* The "m" events of an asciicast v2 text, in order (free each label and
  * the array).  -1 when the text is not asciicast v2. */
 int html_cast_markers(const char *cast, struct html_marker **out, size_t *n);

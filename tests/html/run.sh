@@ -101,14 +101,15 @@ if export_ok "export a scene whose title is markup" "$tmp/esc.yaml" --keys "spac
 	fi
 fi
 
-# the default session: o, then one runtime step every 0.25 s to the end
+# the default session: one runtime step every 0.25 s to the end (nil-map's
+# keys run single steps already: no o first); a challenge plays its win
 steps=$("$BIN" run nil-map --format jsonl 2>/dev/null | sed -n 's/^{"type":"end","steps":\([0-9]*\),.*/\1/p')
 if export_ok "export nil-map without --keys" nil-map -o "$tmp/nil.html"; then
 	k=$(sed -n 's/.*<code class="mv-keys">\([^<]*\)<.*/\1/p' "$tmp/nil.html")
-	if [ -n "$steps" ] && [ "$k" = "o delay:0.25 space*$steps wait:2" ]; then
+	if [ -n "$steps" ] && [ "$k" = "delay:0.25 space*$steps wait:2" ]; then
 		ok "the default session steps nil-map to its end ($k)"
 	else
-		no "the default session of nil-map is '$k', expected 'o delay:0.25 space*$steps wait:2'"
+		no "the default session of nil-map is '$k', expected 'delay:0.25 space*$steps wait:2'"
 	fi
 	"$PY" "$here/expect.py" json "$tmp/nil.html" >"$tmp/nil.json" 2>"$tmp/err"
 	if grep -q 'step '"$steps"' ' "$tmp/nil.json" && grep -q 'panic' "$tmp/nil.json"; then
@@ -116,6 +117,20 @@ if export_ok "export nil-map without --keys" nil-map -o "$tmp/nil.html"; then
 	else
 		no "the default recording of nil-map does not reach step $steps and its panic"
 	fi
+fi
+if export_ok "export challenge-01-two-writers without --keys" challenge-01-two-writers -o "$tmp/ch.html"; then
+	k=$(sed -n 's/.*<code class="mv-keys">\([^<]*\)<.*/\1/p' "$tmp/ch.html")
+	"$PY" "$here/expect.py" json "$tmp/ch.html" >"$tmp/ch.json" 2>"$tmp/err"
+	case "$k" in
+	"delay:0.25 "[1-2]*" wait:3")
+		if grep -q 'challenge: won in' "$tmp/ch.json"; then
+			ok "a challenge's page plays its shortest win ($k)"
+		else
+			no "a challenge's default session ($k) does not win"
+		fi
+		;;
+	*) no "a challenge's default session is '$k', expected its win as digits" ;;
+	esac
 fi
 if export_ok "export tour --go 1.26" tour --go 1.26 --keys "space*3" -o "$tmp/go.html"; then
 	if grep -q 'Models <span class="mv-go">Go 1.26' "$tmp/go.html" && "$PY" "$here/expect.py" json "$tmp/go.html" | grep -q 'Go 1.26'; then

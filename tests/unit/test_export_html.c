@@ -83,14 +83,24 @@ static void markers_read_back(void)
 static void default_keys(void)
 {
 	char k[128];
-	html_default_keys(0, k, sizeof k);
+	html_default_keys(0, true, k, sizeof k);
 	ASSERT_STR(k, "wait:2");
-	html_default_keys(5, k, sizeof k);
+	html_default_keys(5, true, k, sizeof k);
 	ASSERT_STR(k, "o delay:0.25 space*5 wait:2");
-	html_default_keys(400, k, sizeof k);
+	html_default_keys(5, false, k, sizeof k);
+	ASSERT_STR(k, "delay:0.25 space*5 wait:2");
+	html_default_keys(400, true, k, sizeof k);
 	ASSERT_STR(k, "o delay:0.25 space*400 wait:2");
-	html_default_keys(401, k, sizeof k);
-	ASSERT_STR(k, "o delay:0.25 space*400 end wait:2");
+	html_default_keys(401, false, k, sizeof k);
+	ASSERT_STR(k, "delay:0.25 space*400 end wait:2");
+	uint32_t wit[] = {1, 1, 0, 2};
+	ASSERT(html_challenge_keys(wit, 4, false, k, sizeof k));
+	ASSERT_STR(k, "delay:0.25 2 2 1 3 wait:3");
+	ASSERT(html_challenge_keys(wit, 4, true, k, sizeof k));
+	ASSERT_STR(k, "o delay:0.25 2 2 1 3 wait:3");
+	uint32_t ten[] = {9};
+	ASSERT(!html_challenge_keys(ten, 1, false, k, sizeof k)); /* G10 has no digit */
+	ASSERT(!html_challenge_keys(wit, 4, false, k, 16));       /* does not fit */
 }
 
 static const char scene_yaml[] = "mapviz: 1\n"
