@@ -421,16 +421,23 @@ bool tui_explore_key(struct tui *t, enum tui_action a)
 	return true;
 }
 
-/* "G1 G1 G2 ..." into buf, as many picks as fit in w columns. */
+/* "G1×3 G2 G1 ..." (a run of one goroutine's steps as G×N) into buf, as
+ * many as fit in w columns. */
 static void picks_text(const struct mv_explore_class *c, int w, char *buf, size_t len)
 {
 	size_t o = 0;
 	buf[0] = '\0';
-	for (uint32_t k = 0; k < c->nshortest; k++) {
-		char one[16];
-		int n = snprintf(one, sizeof one, "%sG%u", k ? " " : "", c->shortest[k] + 1);
-		bool last = k + 1 == c->nshortest;
-		if ((int)o + n + (last ? 0 : 4) > w || o + (size_t)n + 8 > len) {
+	for (uint32_t k = 0; k < c->nshortest;) {
+		uint32_t g = c->shortest[k], run = 1;
+		while (k + run < c->nshortest && c->shortest[k + run] == g)
+			run++;
+		char one[32];
+		int n = run > 1 ? snprintf(one, sizeof one, "%sG%u×%u", k ? " " : "", g + 1, run)
+		                : snprintf(one, sizeof one, "%sG%u", k ? " " : "", g + 1);
+		k += run;
+		bool last = k == c->nshortest;
+		int cols = tui_text_width(one);
+		if ((int)o + cols + (last ? 0 : 4) > w || o + (size_t)n + 8 > len) {
 			snprintf(buf + o, len - o, " ...");
 			return;
 		}
