@@ -177,7 +177,7 @@ check "x: the scene opens" 'step 0 '
 T send-keys -t e2e x
 check "x lists how the run can end" 'explore: how the run can end from step 0'
 check "x: a class with its runs" 'fatal: concurrent map writes +[0-9,]+ of [0-9,]+ runs'
-check "x: its shortest witness" '4 steps: G1 G1 G1 G2'
+check "x: its shortest witness" '4 steps: G1×3 G2'
 T send-keys -t e2e Enter
 check "Enter plays the witness: Go's report" 'fatal error: concurrent map writes'
 check "Enter: the run is the student's own, at the witness's end" 'step 4 by hand'
