@@ -52,10 +52,15 @@ fi
 
 src=$here/swiss
 oracle=$root/build/oracle-swiss
-if [ ! -x "$oracle" ] || [ -n "$(find "$src" -maxdepth 1 \( -name '*.go' -o -name go.mod \) -newer "$oracle")" ]; then
+# The trace reader is the classic oracle's own file (../jsonscan.go): an
+# overlay lays it into this package, which builds as a module of its own.
+overlay=$root/build/oracle-swiss-overlay.json
+if [ ! -x "$oracle" ] || [ "$here/jsonscan.go" -nt "$oracle" ] ||
+	[ -n "$(find "$src" -maxdepth 1 \( -name '*.go' -o -name go.mod \) -newer "$oracle")" ]; then
 	mkdir -p "$root/build"
-	(cd "$src" && GOFLAGS='' GOPROXY=off GOTOOLCHAIN=local "$GO" build -buildvcs=false -o "$oracle" .) ||
-		die "could not build $oracle"
+	printf '{"Replace":{"%s":"%s"}}\n' "$src/jsonscan.go" "$here/jsonscan.go" >"$overlay"
+	(cd "$src" && GOFLAGS='' GOPROXY=off GOTOOLCHAIN=local "$GO" build -buildvcs=false -overlay "$overlay" \
+		-o "$oracle" .) || die "could not build $oracle"
 	# A fresh oracle first proves it reads this runtime right; if it
 	# cannot, its verdicts on mapviz would mean nothing.
 	if ! log=$("$oracle" selftest 2>&1); then
