@@ -27,7 +27,7 @@
 	X("check", cmd_check, "SCENE...", "validate scenes; errors as FILE:LINE:COL: message")         \
 	X("test", cmd_test, "[SCENE...]", "run scenes against their expect blocks")                    \
 	X("list", cmd_list, "", "list the bundled scenes")                                             \
-	X("bench", cmd_bench, "engine [--n N]", "benchmarks (see bench/README.md)")
+	X("bench", cmd_bench, "KIND [opts]", "engine, contention, tui, explore (bench/README.md)")
 
 static const struct command {
 	const char *name;
