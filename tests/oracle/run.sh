@@ -61,34 +61,13 @@ if [ ! -x "$oracle" ] || [ -n "$(find "$here" -maxdepth 1 \( -name '*.go' -o -na
 	fi
 fi
 
-seed=${ORACLE_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' \n')}
-echo "oracle: seed $seed (ORACLE_SEED=$seed repeats the op sequences)"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/mapviz-oracle.XXXXXX") || die "mktemp failed"
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-if command -v timeout >/dev/null 2>&1; then
-	limit="timeout 300"
-else
-	limit=""
-fi
-
-# wanted NAME KIND: is this trace selected by the command line?
-wanted() {
-	[ -z "$filters" ] && return 0
-	for f in $filters; do
-		case $f in
-		"$1" | "$1/$2") return 0 ;;
-		esac
-	done
-	return 1
-}
-filters="$*"
+. "$root/tests/lib/oracle.sh"
+oracle_setup oracle "$oracle" 300 "$@"
 
 passed=0
 failed=0
 skipped=0
-for name in $("$oracle" list | awk '{print $1}'); do
+for name in $names; do
 	for kind in int string; do
 		wanted "$name" "$kind" || continue
 		dir=$tmp/$kind

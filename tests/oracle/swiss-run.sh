@@ -71,37 +71,8 @@ if [ ! -x "$oracle" ] || [ "$here/jsonscan.go" -nt "$oracle" ] ||
 	echo "oracle-swiss: built $oracle, selftest passed"
 fi
 
-seed=${ORACLE_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' \n')}
-case $seed in
-'' | *[!0-9]*) die "ORACLE_SEED must be a decimal number, not '$seed'" ;;
-esac
-echo "oracle-swiss: seed $seed (ORACLE_SEED=$seed repeats the op sequences)"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/mapviz-oracle-swiss.XXXXXX") || die "mktemp failed"
-trap 'rm -rf "$tmp"' EXIT INT TERM
-
-secs=${ORACLE_TIMEOUT:-120}
-if command -v timeout >/dev/null 2>&1; then
-	limit="timeout $secs"
-else
-	limit=""
-fi
-
-# wanted NAME KIND: is this trace selected by the command line?
-wanted() {
-	[ -z "$filters" ] && return 0
-	for f in $filters; do
-		case $f in
-		"$1" | "$1/$2") return 0 ;;
-		esac
-	done
-	return 1
-}
-filters="$*"
-names=$("$oracle" list | awk '{print $1}') || die "oracle-swiss list failed"
-for f in $filters; do
-	echo "$names" | grep -qx "${f%/*}" || die "no workload '${f%/*}' (oracle-swiss list: $(echo $names))"
-done
+. "$root/tests/lib/oracle.sh"
+oracle_setup oracle-swiss "$oracle" 120 "$@"
 
 passed=0
 failed=0
