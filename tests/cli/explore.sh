@@ -8,8 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 export MAPVIZ_SCENES="${MAPVIZ_SCENES:-$top/scenes}"
 . "$here/../lib/count.sh"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+layer_tmp
 
 expect_rc() { # name want cmd...
 	name=$1 want=$2

@@ -5,8 +5,7 @@ BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)
 S="$here/../scenes"
 . "$here/../lib/count.sh"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+layer_tmp
 
 expect_rc() { # name want cmd...
 	name=$1 want=$2

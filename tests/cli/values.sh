@@ -5,8 +5,7 @@ BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)
 SC="$here/../../scenes"
 . "$here/../lib/count.sh"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+layer_tmp
 
 # stores FILE: "key=value" of every store op of a JSON Lines run, one a line
 stores() {

@@ -18,8 +18,7 @@ BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$here/../lib/count.sh"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+layer_tmp
 export MAPVIZ_SCENES="$top/scenes"
 export MAPVIZ_THEMES="$top/assets/themes"
 export LANG=C.UTF-8 LC_ALL=C.UTF-8

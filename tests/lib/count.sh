@@ -9,3 +9,10 @@ counted() {
 	echo "$1: $pass passed, $fail failed"
 	[ "$fail" -eq 0 ]
 }
+
+# layer_tmp: tmp, a fresh directory removed on exit, with the tmux servers
+# of tests/lib/e2e.sh when the layer sources it (after this call).
+layer_tmp() {
+	tmp=$(mktemp -d)
+	trap 'if command -v e2e_cleanup >/dev/null 2>&1; then e2e_cleanup; fi; rm -rf "$tmp"' EXIT
+}

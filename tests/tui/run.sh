@@ -11,14 +11,9 @@ BIN=$1
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$here/../lib/count.sh"
-tmp=$(mktemp -d)
+layer_tmp
 E2E_NAME=mapviz-test E2E_DIR=$top
 . "$here/../lib/e2e.sh"
-cleanup() {
-	e2e_cleanup
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
 export MAPVIZ_SCENES="$top/scenes"
 export MAPVIZ_THEMES="$top/assets/themes"
 
