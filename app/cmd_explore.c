@@ -58,13 +58,7 @@ static int usage(const char *fmt, const char *arg) __attribute__((format(printf,
 
 static int usage(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "mapviz explore: ");
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	fprintf(stderr, fmt, arg);
-#pragma GCC diagnostic pop
-	fprintf(stderr, "\n(see mapviz explore --help)\n");
-	return 1;
+	return cli_usage("explore", fmt, arg);
 }
 
 

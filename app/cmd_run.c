@@ -30,10 +30,7 @@ int cli_parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
-	__attribute__((format(printf, 2, 0)));
-
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
+int cli_usage(const char *cmd, const char *fmt, const char *arg)
 {
 	fprintf(stderr, "mapviz %s: ", cmd);
 #pragma GCC diagnostic push
@@ -98,54 +95,54 @@ int cmd_run(int argc, char **argv)
 			return 0;
 		} else if (strcmp(a, "--format") == 0) {
 			if (!v || (strcmp(v, "text") && strcmp(v, "jsonl")))
-				return usage_error("run", "--format takes text or jsonl, found '%s'", v ? v : "");
+				return cli_usage("run", "--format takes text or jsonl, found '%s'", v ? v : "");
 			format = strcmp(v, "text") == 0 ? OUT_TEXT : OUT_JSONL;
 			i++;
 		} else if (strcmp(a, "--every") == 0) {
 			if (!v || (strcmp(v, "op") && strcmp(v, "step") && strcmp(v, "event")))
-				return usage_error("run", "--every takes op, step or event, found '%s'", v ? v : "");
+				return cli_usage("run", "--every takes op, step or event, found '%s'", v ? v : "");
 			every = strcmp(v, "op") == 0 ? OUT_EVERY_OP : strcmp(v, "step") == 0 ? OUT_EVERY_STEP : OUT_EVERY_EVENT;
 			i++;
 		} else if (strcmp(a, "--state") == 0) {
 			if (!v || (strcmp(v, "none") && strcmp(v, "header") && strcmp(v, "full")))
-				return usage_error("run", "--state takes none, header or full, found '%s'", v ? v : "");
+				return cli_usage("run", "--state takes none, header or full, found '%s'", v ? v : "");
 			state = strcmp(v, "none") == 0 ? OUT_STATE_NONE : strcmp(v, "header") == 0 ? OUT_STATE_HEADER : OUT_STATE_FULL;
 			i++;
 		} else if (strcmp(a, "--until") == 0) {
 			if (!v || mv_event_lookup(v) < 0)
-				return usage_error("run", "--until takes an event name (e.g. grow_start, fatal), found '%s'", v ? v : "");
+				return cli_usage("run", "--until takes an event name (e.g. grow_start, fatal), found '%s'", v ? v : "");
 			until = v;
 			i++;
 		} else if (strcmp(a, "--steps") == 0) {
 			if (cli_parse_u64(v, &max_steps))
-				return usage_error("run", "--steps takes a number, found '%s'", v ? v : "");
+				return cli_usage("run", "--steps takes a number, found '%s'", v ? v : "");
 			has_steps = true;
 			i++;
 		} else if (strcmp(a, "--seed") == 0) {
 			if (cli_parse_u64(v, &seed))
-				return usage_error("run", "--seed takes a number, found '%s'", v ? v : "");
+				return cli_usage("run", "--seed takes a number, found '%s'", v ? v : "");
 			has_seed = true;
 			i++;
 		} else if (strcmp(a, "--go") == 0) {
 			if (!v || !mv_go_parse(v, &go))
-				return usage_error("run", "--go takes 1.19 or 1.26, found '%s'", v ? v : "");
+				return cli_usage("run", "--go takes 1.19 or 1.26, found '%s'", v ? v : "");
 			has_go = true;
 			i++;
 		} else if (strcmp(a, "--exec") == 0) {
 			if (!v || (strcmp(v, "inline") && strcmp(v, "threads")))
-				return usage_error("run", "--exec takes threads or inline, found '%s'", v ? v : "");
+				return cli_usage("run", "--exec takes threads or inline, found '%s'", v ? v : "");
 			threads = strcmp(v, "threads") == 0;
 			i++;
 		} else if (a[0] == '-' && a[1]) {
-			return usage_error("run", "unknown option '%s'", a);
+			return cli_usage("run", "unknown option '%s'", a);
 		} else if (!scene_arg) {
 			scene_arg = a;
 		} else {
-			return usage_error("run", "one scene at a time; found a second: '%s'", a);
+			return cli_usage("run", "one scene at a time; found a second: '%s'", a);
 		}
 	}
 	if (!scene_arg)
-		return usage_error("run", "%s", "which scene? e.g. mapviz run tour");
+		return cli_usage("run", "%s", "which scene? e.g. mapviz run tour");
 	struct scene sc;
 	if (load_scene_arg(scene_arg, &sc) != 0)
 		return 1;
@@ -475,7 +472,7 @@ int cmd_test(int argc, char **argv)
 	const enum mv_go *go = NULL;
 	if (argc > 1 && strcmp(argv[1], "--go") == 0) {
 		if (argc < 3 || !mv_go_parse(argv[2], &go_v))
-			return usage_error("test", "--go takes 1.19 or 1.26, found '%s'", argc < 3 ? "" : argv[2]);
+			return cli_usage("test", "--go takes 1.19 or 1.26, found '%s'", argc < 3 ? "" : argv[2]);
 		go = &go_v;
 		argc -= 2;
 		argv += 2;

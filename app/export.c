@@ -12,6 +12,7 @@
 
 #include "engine/core/alloc.h"
 #include "engine/core/spec.h"
+#include "cmd_run.h"
 #include "export_html.h"
 #include "tui/export.h"
 
@@ -46,13 +47,7 @@ static const char export_help[] =
 static int export_usage(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
 static int export_usage(const char *fmt, const char *arg)
 {
-	fputs("mapviz export: ", stderr);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	fprintf(stderr, fmt, arg);
-#pragma GCC diagnostic pop
-	fputs("\n(see mapviz export --help)\n", stderr);
-	return 1;
+	return cli_usage("export", fmt, arg);
 }
 
 enum out_kind { OUT_SVG, OUT_PNG, OUT_TXT, OUT_ANS, OUT_GIF, OUT_HTML, OUT__BAD };

@@ -12,6 +12,7 @@
 
 #include "engine/core/alloc.h"
 #include "cast.h"
+#include "cmd_run.h"
 #include "keyscript.h"
 #include "tui/tui.h"
 
@@ -102,13 +103,7 @@ static const char record_help[] =
 static int record_usage(const char *fmt, const char *arg) __attribute__((format(printf, 1, 0)));
 static int record_usage(const char *fmt, const char *arg)
 {
-	fputs("mapviz record: ", stderr);
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	fprintf(stderr, fmt, arg);
-#pragma GCC diagnostic pop
-	fputs("\n(see mapviz record --help)\n", stderr);
-	return 1;
+	return cli_usage("record", fmt, arg);
 }
 
 static int parse_seconds(const char *s, double *v)
