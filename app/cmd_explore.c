@@ -338,7 +338,7 @@ static const char *raw_worker_name(const struct ytree *t, uint32_t i, const char
 }
 
 static int save_class(const struct scene *sc, const char *src, size_t len, const struct ytree *t,
-		      const struct mv_explore_class *c, const char *dir, bool force, bool go_given, char *path,
+		      const struct mv_explore_class *c, const char *dir, bool force, char *path,
 		      size_t pathlen)
 {
 	char slug[128];
@@ -359,7 +359,6 @@ static int save_class(const struct scene *sc, const char *src, size_t len, const
 		free(b.s);
 		return -1;
 	}
-	(void)go_given;
 	/* the Go release the search modelled */
 	sb_str(&b, "go: \"");
 	sb_str(&b, mv_go_name(sc->spec.map.go));
@@ -484,7 +483,7 @@ static int save_class(const struct scene *sc, const char *src, size_t len, const
 }
 
 static int save_all(const struct scene *sc, const struct mv_explore_result *r, const char *dir, bool force,
-		    bool go_given, FILE *report)
+		    FILE *report)
 {
 	size_t len;
 	char *src = read_file(sc->path, &len);
@@ -510,7 +509,7 @@ static int save_all(const struct scene *sc, const struct mv_explore_result *r, c
 	int rc = 0;
 	for (uint32_t i = 0; i < r->nclasses && rc == 0; i++) {
 		char path[4096];
-		rc = save_class(sc, src, len, &t, &r->classes[i], dir, force, go_given, path, sizeof path);
+		rc = save_class(sc, src, len, &t, &r->classes[i], dir, force, path, sizeof path);
 		if (rc == 0 && report)
 			fprintf(report, "saved %s\n", path);
 	}
@@ -645,7 +644,7 @@ int cmd_explore(int argc, char **argv)
 	else
 		print_text(stdout, &sc, &r, &o, why);
 	int rc = 0;
-	if (save && save_all(&sc, &r, save, force, has_go, json ? NULL : stdout) != 0)
+	if (save && save_all(&sc, &r, save, force, json ? NULL : stdout) != 0)
 		rc = 1;
 	mv_explore_result_free(&r);
 	scene_free(&sc);
