@@ -13,7 +13,7 @@
  * footprint: which shared objects it read and which it wrote (a map or
  * shard, a lock, a signal, the sync.Map), or that it is global (it ended
  * the world, it touched time).  Two transitions commute when neither
- * writes what the other touches (explore_fp.h).
+ * writes what the other touches (xp_dependent, explore_int.h).
  *
  * REDUCED is the sleep-set search: after a child by worker p has been
  * explored, p sleeps in its later siblings' subtrees until a transition
