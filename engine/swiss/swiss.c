@@ -614,17 +614,13 @@ static __attribute__((noinline)) bool small_load(const struct swmap *m, int64_t 
 	return true;
 }
 
-static __attribute__((noinline)) bool load_general(const struct swmap *m, int64_t key, int64_t *value)
+/* sw_find for a look-up, from the table the directory gives for hash
+ * (SW4.4): H2 matches in each group of the probe sequence, and the stop
+ * rule; a whole cycle without an empty slot (racing writers only) is a
+ * miss.  Keys compare as int64 (a string key is its pool id). */
+static inline __attribute__((always_inline)) bool probe_load(const struct swmap *m, uint64_t hash, int64_t key,
+                                                              int64_t *value)
 {
-	/* SW4.4: a nil map has used 0; a writer inside would be fatal in Go
-	 * and cannot be unstepped */
-	if (m->used == 0 || m->writing)
-		return false;
-	if (__builtin_expect(m->dir_len == 0, 0))
-		return small_load(m, key, value);
-	/* sw_find, with the look-up shortcut and no cycle report: a whole
-	 * cycle without an empty slot (racing writers only) is a miss */
-	uint64_t hash = sw_hash_of(m, key);
 	const struct sw_dirc *d = &m->dirc[sw_dir_index(m, hash)];
 	const struct sw_group *base = m->slab + d->groups;
 	uint64_t mask = d->mask, off, idx;
@@ -633,16 +629,27 @@ static __attribute__((noinline)) bool load_general(const struct swmap *m, int64_
 		const struct sw_group *g = base + off;
 		uint64_t c = g->ctrl;
 		for (uint64_t b = sw_match_h2(c, h2); b; b = sw_remove_first(b)) {
-			const struct sw_slot *s = &g->slots[sw_first(b)];
-			if (s->key == key) {
+			const struct sw_slot *sl = &g->slots[sw_first(b)];
+			if (sl->key == key) {
 				if (value)
-					*value = s->val;
+					*value = sl->val;
 				return true;
 			}
 		}
 		if (sw_match_empty(c) || idx >= mask)
 			return false;
 	}
+}
+
+static __attribute__((noinline)) bool load_general(const struct swmap *m, int64_t key, int64_t *value)
+{
+	/* SW4.4: a nil map has used 0; a writer inside would be fatal in Go
+	 * and cannot be unstepped */
+	if (m->used == 0 || m->writing)
+		return false;
+	if (__builtin_expect(m->dir_len == 0, 0))
+		return small_load(m, key, value);
+	return probe_load(m, sw_hash_of(m, key), key, value);
 }
 
 /* The table loop of mapassign (SW4.6) from the probe's end on, when
@@ -820,25 +827,7 @@ bool swiss_load(const struct swmap *m, int64_t key, int64_t *value)
 {
 	if (__builtin_expect(!plain(m), 0))
 		return load_general(m, key, value);
-	uint64_t hash = mv_hash_int(key, (uint32_t)m->seed); /* SW4.4 */
-	const struct sw_dirc *d = &m->dirc[sw_dir_index(m, hash)];
-	const struct sw_group *base = m->slab + d->groups;
-	uint64_t mask = d->mask, off, idx;
-	uint8_t h2 = sw_h2(hash);
-	for (sw_probe_init(&off, &idx, hash, mask);; sw_probe_next(&off, &idx, mask)) {
-		const struct sw_group *g = base + off;
-		uint64_t c = g->ctrl;
-		for (uint64_t b = sw_match_h2(c, h2); b; b = sw_remove_first(b)) {
-			const struct sw_slot *sl = &g->slots[sw_first(b)];
-			if (sl->key == key) {
-				if (value)
-					*value = sl->val;
-				return true;
-			}
-		}
-		if (sw_match_empty(c) || idx >= mask)
-			return false;
-	}
+	return probe_load(m, mv_hash_int(key, (uint32_t)m->seed), key, value); /* SW4.4 */
 }
 
 bool swiss_store(struct swmap *m, int64_t key, int64_t value)
