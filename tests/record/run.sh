@@ -91,6 +91,9 @@ cw-end|concurrent-writes|80x24|End|fatal: concurrent map writes
 rlock|rlock-lock|120x40|n*4 tab tab end esc q|deadlock: .*
 syncmap|syncmap|100x30|space*12 tab down enter q|caption: .*
 sharded|sharded|100x30|space*20 ] ] b ? q|caption: .*
+explore|concurrent-writes|80x24|x enter q|explore: 2 ways to end from step 0 \(.* runs\);explore: witness of fatal: concurrent map writes;fatal: concurrent map writes
+chal-won|challenge-01-two-writers|80x24|2*11 1*4 2 q|challenge: won in 16 steps
+chal-lost|challenge-01-two-writers|80x24|1*11 2*18 q|challenge: lost at step 29
 EOF
 
 # LANG=C: ASCII only, still replays to the same screen; NO_COLOR: no colors
